@@ -1,0 +1,1 @@
+"""Mentora matching engine."""

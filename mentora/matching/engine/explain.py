@@ -1,0 +1,85 @@
+"""Explanations: each match's top contributing factors with their share and concrete reasons.
+
+The product turns these into words ("both want public speaking; 3 h/week overlap"). Factors
+named in ``Rules.sensitive_attributes`` never appear, whatever their share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .availability import week_slots
+from .pairs import IntArray
+from .people import FACTORS, Profile, Rules
+from .results import FactorShare
+from .scoring import ProfileScorer
+
+__all__ = ["explain_pairs", "factor_detail"]
+
+
+def factor_detail(factor: str, left: Profile, right: Profile) -> tuple[str, ...]:
+    """Return the concrete reasons behind a factor for one pair, as short data strings.
+
+    Examples
+    --------
+    >>> mentee = Profile(skills_wanted={"sql": 2, "go": 1}, tags=frozenset({"career"}))
+    >>> mentor = Profile(skills_offered={"sql": 3}, tags=frozenset({"career", "ai"}))
+    >>> factor_detail("skills", mentee, mentor), factor_detail("goals", mentee, mentor)
+    (('sql',), ('career',))
+    """
+    if factor == "skills":
+        return tuple(sorted(s for s, level in left.skills_wanted.items()
+                            if right.skills_offered.get(s, 0) > 0))
+    if factor == "goals":
+        return tuple(sorted(left.tags & right.tags))
+    if factor == "communication":
+        return tuple(sorted(left.channels & right.channels))
+    if factor == "languages":
+        return tuple(sorted(left.languages & right.languages))
+    if factor == "learning":
+        return tuple(sorted(left.learning_styles & right.learning_styles))
+    if factor == "availability":
+        hours = int(np.count_nonzero(week_slots(left.availability, left.time_zone)
+                                     & week_slots(right.availability, right.time_zone)))
+        return (f"{hours} h/week",)
+    if factor == "seniority" and left.seniority is not None and right.seniority is not None:
+        return (f"gap {right.seniority - left.seniority}",)
+    if factor in {"department", "site", "generation"}:
+        mine, theirs = getattr(left, factor), getattr(right, factor)
+        if mine is not None and theirs is not None:
+            return ("same" if mine == theirs else "different",)
+    return ()
+
+
+def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
+                  left: Sequence[Profile], right: Sequence[Profile], rules: Rules, *,
+                  top: int = 3) -> list[tuple[FactorShare, ...]]:
+    """Return, for each pair, its ``top`` factors by share of the score (sensitive ones left out).
+
+    Shares are of the whole score, so the shares listed may add up to less than 1.
+    """
+    values = scorer.factor_values(rows, cols)
+    weight_share = dict(scorer.factor_weights())
+    names = [name for name in FACTORS if name in values and name in weight_share]
+    contributions = np.stack([values[name] * weight_share[name] for name in names]) \
+        if names else np.zeros((0, len(rows)))
+    totals = contributions.sum(axis=0) if names else np.zeros(len(rows))
+    hidden = set(rules.sensitive_attributes)
+    explanations: list[tuple[FactorShare, ...]] = []
+    for pair in range(len(rows)):
+        total = float(totals[pair])
+        ranked = sorted(
+            (index for index, name in enumerate(names)
+             if name not in hidden and contributions[index, pair] > 0),
+            key=lambda index: (-contributions[index, pair], index))[:top]
+        shares = []
+        for index in ranked:
+            name = names[index]
+            detail = () if name == "choices" else factor_detail(
+                name, left[int(rows[pair])], right[int(cols[pair])])
+            shares.append(FactorShare(name, share=float(contributions[index, pair]) / total,
+                                      value=float(values[name][pair]), detail=detail))
+        explanations.append(tuple(shares))
+    return explanations

@@ -1,0 +1,323 @@
+"""Turn profiles into matrices so every factor of every pair is one matrix product away.
+
+Each factor is bilinear: ``factor(i, j) = left[i] @ right[j]`` for a left (mentee) row and a right
+(mentor) row built here, except availability, which is clipped at the program's target hours.
+All linear factors are concatenated, pre-multiplied by their weights, into one float32 matrix
+per side, so scoring a block of pairs is one BLAS call plus a few element-wise operations.
+
+Missing answers are neutral: a factor someone did not answer is 0.5 for them, and 1 for the
+organisational attributes (department, site, generation), so declining never lowers a chance.
+Availability is the exception: no weekly slots means no overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .availability import HOURS_PER_WEEK, utc_offset_hours, week_slots
+from .people import AttributeMode, Profile, Rules, Weights
+
+__all__ = ["FactorBlock", "ProfileEncoding", "encode_profiles", "project_text_vectors"]
+
+FloatMatrix = npt.NDArray[np.float32]
+NEUTRAL = 0.5
+MAX_LEVEL = 3
+SENIORITY_LEVELS = 12
+_OFFSETS = np.arange(-12, 15)
+
+
+@dataclass(frozen=True)
+class FactorBlock:
+    """One factor's left and right matrices; the factor is their row-wise dot product."""
+
+    name: str
+    weight: float
+    left: FloatMatrix
+    right: FloatMatrix
+    clip_at: float | None = None
+
+    def values(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> npt.NDArray[
+            np.float64]:
+        """Return the factor in [0, 1] for the pairs ``(rows[p], cols[p])``."""
+        raw = np.einsum("pd,pd->p", self.left[rows].astype(np.float64),
+                        self.right[cols].astype(np.float64))
+        if self.clip_at is not None:
+            raw = np.minimum(raw, self.clip_at) / self.clip_at
+        return np.clip(raw, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class ProfileEncoding:
+    """The matrices that score every (left, right) pair of a set of profiles."""
+
+    blocks: tuple[FactorBlock, ...]
+    total_weight: float
+    linear_left: FloatMatrix
+    linear_right: FloatMatrix
+    clipped: FactorBlock | None
+    mask_left: FloatMatrix | None
+    mask_right: FloatMatrix | None
+    mask_threshold: float
+
+
+def _category_index(values: Sequence[str | None]) -> tuple[dict[str, int], list[int]]:
+    vocabulary = {value: index for index, value in enumerate(sorted({v for v in values if v}))}
+    return vocabulary, [vocabulary[v] if v else -1 for v in values]
+
+
+def _set_factor(left_sets: Sequence[frozenset[str]], right_sets: Sequence[frozenset[str]],
+                ) -> tuple[FloatMatrix, FloatMatrix]:
+    """Share of the left person's set the right person has; neutral when either set is empty."""
+    vocabulary = {v: i for i, v in enumerate(sorted(set().union(*left_sets, *right_sets)))}
+    width = len(vocabulary) + 1  # last column: constant
+    left = np.zeros((len(left_sets), width), dtype=np.float32)
+    right = np.zeros((len(right_sets), width), dtype=np.float32)
+    for row, values in enumerate(left_sets):
+        if values:
+            left[row, [vocabulary[v] for v in values]] = 1.0 / len(values)
+        else:
+            left[row, -1] = NEUTRAL
+    for row, values in enumerate(right_sets):
+        if values:
+            right[row, [vocabulary[v] for v in values]] = 1.0
+        else:
+            right[row, :-1] = NEUTRAL
+        right[row, -1] = 1.0
+    return left, right
+
+
+def _skills_factor(left: Sequence[Profile], right: Sequence[Profile],
+                   ) -> tuple[FloatMatrix, FloatMatrix]:
+    """Rarity-weighted share of wanted skill levels the mentor covers (thermometer coding)."""
+    offered_count: dict[str, int] = {}
+    for profile in right:
+        for skill in profile.skills_offered:
+            offered_count[skill] = offered_count.get(skill, 0) + 1
+    wanted = {skill for profile in left for skill in profile.skills_wanted}
+    vocabulary = {s: i for i, s in enumerate(sorted(wanted & offered_count.keys()))}
+    width = len(vocabulary) * MAX_LEVEL + 1
+
+    def rarity(skill: str) -> float:
+        return float(np.log((1.0 + len(right)) / (1.0 + offered_count.get(skill, 0))) + 1.0)
+
+    left_matrix = np.zeros((len(left), width), dtype=np.float32)
+    for row, profile in enumerate(left):
+        if not profile.skills_wanted:
+            left_matrix[row, -1] = NEUTRAL
+            continue
+        levels = {s: min(max(int(v), 1), MAX_LEVEL) for s, v in profile.skills_wanted.items()}
+        norm = sum(rarity(s) * level for s, level in levels.items())
+        for skill, level in levels.items():
+            if skill in vocabulary:
+                base = vocabulary[skill] * MAX_LEVEL
+                left_matrix[row, base:base + level] = rarity(skill) / norm
+    right_matrix = np.zeros((len(right), width), dtype=np.float32)
+    right_matrix[:, -1] = 1.0
+    for row, profile in enumerate(right):
+        for skill, offered in profile.skills_offered.items():
+            if skill in vocabulary:
+                base = vocabulary[skill] * MAX_LEVEL
+                right_matrix[row, base:base + min(max(int(offered), 0), MAX_LEVEL)] = 1.0
+    return left_matrix, right_matrix
+
+
+def _text_factor(left_vectors: FloatMatrix, right_vectors: FloatMatrix,
+                 ) -> tuple[FloatMatrix, FloatMatrix]:
+    """(1 + cosine) / 2 of the text vectors; an empty text (zero vector) gives 0.5."""
+    left = np.hstack([np.full((len(left_vectors), 1), 0.5, np.float32), 0.5 * left_vectors])
+    right = np.hstack([np.ones((len(right_vectors), 1), np.float32), right_vectors])
+    return left.astype(np.float32), right.astype(np.float32)
+
+
+def _seniority_factor(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
+                      ) -> tuple[FloatMatrix, FloatMatrix]:
+    """1 inside the preferred gap range, decaying by a third per level outside it."""
+    low, high = rules.seniority_gap
+    levels = np.arange(SENIORITY_LEVELS)
+    gap = levels[None, :] - levels[:, None]  # [left level, right level] = right - left
+    if rules.reverse_mentoring:
+        gap = -gap
+    distance = np.maximum(low - gap, 0) + np.maximum(gap - high, 0)
+    table = np.maximum(0.0, 1.0 - distance / 3.0)
+    left_matrix = np.zeros((len(left), SENIORITY_LEVELS + 1), dtype=np.float32)
+    for row, profile in enumerate(left):
+        if profile.seniority is None:
+            left_matrix[row] = NEUTRAL
+        else:
+            left_matrix[row, :-1] = table[min(max(profile.seniority, 0), SENIORITY_LEVELS - 1)]
+            left_matrix[row, -1] = NEUTRAL
+    right_matrix = np.zeros((len(right), SENIORITY_LEVELS + 1), dtype=np.float32)
+    for row, profile in enumerate(right):
+        column = -1 if profile.seniority is None else min(max(profile.seniority, 0),
+                                                          SENIORITY_LEVELS - 1)
+        right_matrix[row, column] = 1.0
+    return left_matrix, right_matrix
+
+
+def _attribute_factor(left: Sequence[str | None], right: Sequence[str | None],
+                      mode: AttributeMode) -> tuple[FloatMatrix, FloatMatrix]:
+    """Affinity (same value) or diversity (different value); 1 when either side did not say."""
+    vocabulary, _ = _category_index([*left, *right])
+    width = len(vocabulary) + 2  # value columns, "right unknown", constant
+    left_matrix = np.zeros((len(left), width), dtype=np.float32)
+    right_matrix = np.zeros((len(right), width), dtype=np.float32)
+    sign = 1.0 if mode == "affinity" else -1.0
+    for row, value in enumerate(left):
+        if value is None:
+            left_matrix[row, -1] = 1.0
+            continue
+        left_matrix[row, vocabulary[value]] = sign
+        left_matrix[row, -2] = 1.0 if mode == "affinity" else 0.0
+        left_matrix[row, -1] = 0.0 if mode == "affinity" else 1.0
+    for row, value in enumerate(right):
+        right_matrix[row, -1] = 1.0
+        if value is None:
+            right_matrix[row, -2] = 1.0
+        else:
+            right_matrix[row, vocabulary[value]] = 1.0
+    return left_matrix, right_matrix
+
+
+def _mask(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
+          ) -> tuple[FloatMatrix | None, FloatMatrix | None, float]:
+    """Encode shared language and time-zone gap so ``left @ right.T >= threshold`` allows a pair."""
+    parts_left: list[FloatMatrix] = []
+    parts_right: list[FloatMatrix] = []
+    threshold = 0.0
+    language_ceiling = 0.0
+    if rules.require_shared_language:
+        vocabulary = {v: i for i, v in enumerate(sorted(set().union(
+            *(p.languages for p in left), *(p.languages for p in right))))}
+        width = len(vocabulary) + 1  # last column: wildcard
+        lang_left = np.zeros((len(left), width), dtype=np.float32)
+        lang_right = np.zeros((len(right), width), dtype=np.float32)
+        for row, profile in enumerate(left):
+            if profile.languages:
+                lang_left[row, [vocabulary[v] for v in profile.languages]] = 1.0
+            else:
+                lang_left[row, -1] = 1.0
+        for row, profile in enumerate(right):
+            if profile.languages:
+                lang_right[row, [vocabulary[v] for v in profile.languages]] = 1.0
+            else:
+                lang_right[row, :-1] = 1.0
+            lang_right[row, -1] = 1.0
+        parts_left.append(lang_left)
+        parts_right.append(lang_right)
+        threshold = 1.0
+        language_ceiling = float(width)
+    if rules.max_time_zone_gap_hours is not None:
+        allowed = np.abs(_OFFSETS[:, None] - _OFFSETS[None, :]) <= rules.max_time_zone_gap_hours
+        scale = language_ceiling + 1.0
+        tz_left = np.stack([allowed[utc_offset_hours(p.time_zone) + 12] for p in left]) * scale
+        tz_right = np.zeros((len(right), len(_OFFSETS)), dtype=np.float32)
+        tz_right[np.arange(len(right)),
+                 [utc_offset_hours(p.time_zone) + 12 for p in right]] = 1.0
+        parts_left.append(tz_left.astype(np.float32).reshape(len(left), -1))
+        parts_right.append(tz_right)
+        threshold += scale
+    if not parts_left:
+        return None, None, 0.0
+    return np.hstack(parts_left), np.hstack(parts_right), threshold - 0.5
+
+
+def project_text_vectors(vectors: FloatMatrix, dimensions: int) -> FloatMatrix:
+    """Project unit vectors on their top principal axes (uncentred) and re-normalise.
+
+    Cosines are kept for the directions that matter in this population while the scoring matrix
+    stays narrow. Zero rows stay zero.
+
+    Examples
+    --------
+    >>> vectors = np.eye(4, dtype=np.float32)
+    >>> project_text_vectors(vectors, 8).shape, project_text_vectors(vectors, 2).shape
+    ((4, 4), (4, 2))
+    """
+    if vectors.shape[1] <= dimensions:
+        return vectors.astype(np.float32)
+    gram = vectors.astype(np.float64).T @ vectors.astype(np.float64)
+    _, eigenvectors = np.linalg.eigh(gram)
+    projected = vectors @ eigenvectors[:, ::-1][:, :dimensions].astype(np.float32)
+    norms = np.linalg.norm(projected, axis=1, keepdims=True)
+    return (projected / np.where(norms > 1e-6, norms, 1.0)).astype(np.float32)
+
+
+def encode_profiles(left: Sequence[Profile], right: Sequence[Profile], weights: Weights,
+                    rules: Rules, *, left_text: FloatMatrix | None = None,
+                    right_text: FloatMatrix | None = None) -> ProfileEncoding:
+    """Build the factor matrices for scoring ``left`` (mentees) against ``right`` (mentors).
+
+    ``left_text`` / ``right_text`` are the (cached) text vectors; needed when ``weights.text``
+    is positive. The ``choices`` factor is sparse and handled by the scorer, not here.
+
+    Examples
+    --------
+    >>> mentee = Profile(skills_wanted={"python": 2}, languages=frozenset({"en"}))
+    >>> mentor = Profile(skills_offered={"python": 3}, languages=frozenset({"en"}))
+    >>> encoding = encode_profiles([mentee], [mentor], Weights(text=0, choices=0), Rules())
+    >>> [block.name for block in encoding.blocks][:3]
+    ['skills', 'goals', 'availability']
+    """
+    builders = {
+        "skills": lambda: _skills_factor(left, right),
+        "goals": lambda: _set_factor([p.tags for p in left], [p.tags for p in right]),
+        "communication": lambda: _set_factor([p.channels for p in left],
+                                             [p.channels for p in right]),
+        "languages": lambda: _set_factor([p.languages for p in left],
+                                         [p.languages for p in right]),
+        "learning": lambda: _set_factor([p.learning_styles for p in left],
+                                        [p.learning_styles for p in right]),
+        "seniority": lambda: _seniority_factor(left, right, rules),
+        "department": lambda: _attribute_factor([p.department for p in left],
+                                                [p.department for p in right], rules.department),
+        "site": lambda: _attribute_factor([p.site for p in left], [p.site for p in right],
+                                          rules.site),
+        "generation": lambda: _attribute_factor([p.generation for p in left],
+                                                [p.generation for p in right], rules.generation),
+    }
+    active = [(name, weight) for name, weight in weights.active()
+              if not (name in {"department", "site", "generation"}
+                      and getattr(rules, name) == "ignore")]
+    total_weight = sum(weight for _, weight in active)
+    blocks: list[FactorBlock] = []
+    clipped: FactorBlock | None = None
+    for name, weight in active:
+        if name == "choices":
+            continue
+        if name == "text":
+            if left_text is None or right_text is None:
+                raise ValueError("text vectors are required when the text weight is positive")
+            blocks.append(FactorBlock(name, weight, *_text_factor(left_text, right_text)))
+        elif name == "availability":
+            target = max(rules.availability_target_hours, 1e-9)
+            clipped = FactorBlock(name, weight, *_availability(left, right), clip_at=target)
+            blocks.append(clipped)
+        else:
+            blocks.append(FactorBlock(name, weight, *builders[name]()))
+    linear = [block for block in blocks if block.clip_at is None]
+    if linear:
+        linear_left = np.hstack([b.left * np.float32(b.weight / total_weight) for b in linear])
+        linear_right = np.hstack([b.right for b in linear])
+    else:
+        linear_left = np.zeros((len(left), 1), dtype=np.float32)
+        linear_right = np.zeros((len(right), 1), dtype=np.float32)
+    mask_left, mask_right, threshold = _mask(left, right, rules)
+    return ProfileEncoding(tuple(blocks), total_weight, np.ascontiguousarray(linear_left),
+                           np.ascontiguousarray(linear_right), clipped, mask_left, mask_right,
+                           threshold)
+
+
+def _availability(left: Sequence[Profile], right: Sequence[Profile],
+                  ) -> tuple[FloatMatrix, FloatMatrix]:
+    """Weekly UTC hour slots; the overlap in hours is their dot product."""
+    def slots(profiles: Sequence[Profile]) -> FloatMatrix:
+        matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
+        for row, profile in enumerate(profiles):
+            matrix[row] = week_slots(profile.availability, profile.time_zone)
+        return matrix
+
+    return slots(left), slots(right)

@@ -1,0 +1,192 @@
+"""Score blocks of (mentee × mentor) pairs from profiles, with hard constraints as masks.
+
+:class:`ProfileScorer` is the profile-based :class:`~mentora.matching.engine.pairs.PairSpace`:
+a block of rows is scored with one matrix product for the linear factors, one for availability
+and one for the language / time-zone mask; sparse constraints (self, reporting line, avoid lists,
+past pairs) and the sparse ``choices`` factor are applied per block. No per-pair Python loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .features import ProfileEncoding
+from .pairs import CandidateSet, FloatArray, IntArray, top_k_of_block
+
+__all__ = ["ProfileScorer", "SparsePairs"]
+
+BLOCK_CELLS = 8_000_000
+
+
+class SparsePairs:
+    """A sparse set of (row, col) pairs with values, indexed by row for block lookups.
+
+    Examples
+    --------
+    >>> pairs = SparsePairs(np.array([2, 0]), np.array([1, 1]), np.array([0.5, 1.0]), n_rows=3)
+    >>> pairs.in_rows(np.array([2]))[1].tolist()
+    [1]
+    """
+
+    def __init__(self, rows: IntArray, cols: IntArray, values: FloatArray, *, n_rows: int) -> None:
+        order = np.lexsort((cols, rows))
+        self.rows = np.asarray(rows, np.int64)[order]
+        self.cols = np.asarray(cols, np.int64)[order]
+        self.values = np.asarray(values, np.float64)[order]
+        self.n_rows = n_rows
+        self._starts = np.searchsorted(self.rows, np.arange(n_rows + 1))
+
+    def in_range(self, start: int, stop: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the entries with ``start <= row < stop``, rows made relative to ``start``."""
+        lo, hi = self._starts[start], self._starts[stop]
+        return self.rows[lo:hi] - start, self.cols[lo:hi], self.values[lo:hi]
+
+    def in_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the entries of ``rows``, rows given as positions in ``rows``."""
+        position = np.full(self.n_rows, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        keep = position[self.rows] >= 0
+        return position[self.rows[keep]], self.cols[keep], self.values[keep]
+
+    def lookup(self, rows: IntArray, cols: IntArray, n_cols: int) -> FloatArray:
+        """Return the value of each (row, col) pair, 0 where absent."""
+        keys = self.rows * n_cols + self.cols
+        wanted = np.asarray(rows, np.int64) * n_cols + np.asarray(cols, np.int64)
+        where = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
+        found = (keys[where] == wanted) if len(keys) else np.zeros(len(wanted), np.bool_)
+        return np.where(found, self.values[where] if len(keys) else 0.0, 0.0)
+
+
+class ProfileScorer:
+    """Scores of every allowed (left, right) pair, computed block by block from an encoding.
+
+    ``forbidden`` pairs are never allowed; ``bonus`` holds the sparse ``choices`` factor in
+    [0, 1], counted with ``bonus_share`` (its weight over the total weight). With ``symmetric`` (peers, left = right) the score of ``(a, b)`` is the mean
+    of both directions.
+    """
+
+    def __init__(self, encoding: ProfileEncoding, *, n_left: int, n_right: int,
+                 forbidden: SparsePairs, bonus: SparsePairs, bonus_share: float = 0.0,
+                 symmetric: bool = False) -> None:
+        self.encoding = encoding
+        self.n_left = n_left
+        self.n_right = n_right
+        self.forbidden = forbidden
+        self.bonus = bonus
+        self.bonus_share = bonus_share
+        self.symmetric = symmetric
+        left, right = encoding.linear_left, encoding.linear_right
+        if symmetric:
+            # (L_a·R_b + L_b·R_a) / 2 = [L_a, R_a]·[R_b, L_b] / 2: one product, both directions.
+            left, right = np.hstack([left, right]) * 0.5, np.hstack([right, left])
+        self._left = np.ascontiguousarray(left, dtype=np.float32)
+        self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
+        clipped = encoding.clipped
+        self._clip_scale = 0.0
+        if clipped is not None and clipped.clip_at is not None:
+            self._clip_scale = clipped.weight / encoding.total_weight / clipped.clip_at
+            self._clip_right_t = np.ascontiguousarray(clipped.right.T)
+        if encoding.mask_right is not None:
+            self._mask_right_t = np.ascontiguousarray(encoding.mask_right.T)
+
+    @property
+    def rows_per_block(self) -> int:
+        """Return how many rows one dense block holds (about 32 MB of float32)."""
+        return max(1, BLOCK_CELLS // max(self.n_right, 1))
+
+    def block(self, rows: slice | IntArray) -> npt.NDArray[np.float32]:
+        """Return the float32 scores of ``rows`` × all columns, ``-inf`` where not allowed."""
+        scores = self._left[rows] @ self._right_t
+        encoding = self.encoding
+        if self._clip_scale and encoding.clipped is not None:
+            overlap = encoding.clipped.left[rows] @ self._clip_right_t
+            np.minimum(overlap, np.float32(encoding.clipped.clip_at), out=overlap)
+            overlap *= np.float32(self._clip_scale)
+            scores += overlap
+        if encoding.mask_left is not None:
+            allowed = encoding.mask_left[rows] @ self._mask_right_t
+            np.copyto(scores, np.float32(-np.inf), where=allowed < encoding.mask_threshold)
+        if isinstance(rows, slice):
+            start, stop, _ = rows.indices(self.n_left)
+            bonus = self.bonus.in_range(start, stop)
+            forbidden = self.forbidden.in_range(start, stop)
+        else:
+            bonus = self.bonus.in_rows(rows)
+            forbidden = self.forbidden.in_rows(rows)
+        scores[bonus[0], bonus[1]] += (bonus[2] * self.bonus_share).astype(np.float32)
+        scores[forbidden[0], forbidden[1]] = -np.inf
+        np.clip(scores, 0.0, 1.0, out=scores, where=np.isfinite(scores))
+        return scores
+
+    def candidates(self, k: int) -> CandidateSet:
+        """Stream all pairs once; keep each row's and column's top ``k`` and the bounds."""
+        pieces: list[tuple[IntArray, IntArray, npt.NDArray[np.float32]]] = []
+        column_best: tuple[npt.NDArray[np.float32], IntArray] | None = None
+        row_bound = np.full(self.n_left, -np.inf)
+        step = self.rows_per_block
+        for start in range(0, self.n_left, step):
+            stop = min(start + step, self.n_left)
+            rows, cols, scores, column_best = top_k_of_block(
+                self.block(slice(start, stop)), k, start, column_best)
+            if self.n_right > k:
+                row_bound[start:stop] = scores.reshape(stop - start, -1).min(axis=1)
+            pieces.append((rows, cols, scores))
+        col_bound = np.full(self.n_right, -np.inf)
+        if column_best is not None:
+            values, best_rows = column_best
+            if self.n_left > k:
+                col_bound = values.min(axis=0).astype(np.float64)
+            cols = np.broadcast_to(np.arange(self.n_right), values.shape)
+            pieces.append((best_rows.reshape(-1), cols.reshape(-1).astype(np.int64),
+                           values.reshape(-1)))
+        if not pieces:
+            empty = np.zeros(0, np.int64)
+            return CandidateSet(empty, empty, np.zeros(0), row_bound, col_bound)
+        rows = np.concatenate([p[0] for p in pieces])
+        cols = np.concatenate([p[1] for p in pieces])
+        scores = np.concatenate([p[2] for p in pieces]).astype(np.float64)
+        keep = np.isfinite(scores)
+        keys, first = np.unique(rows[keep] * np.int64(self.n_right) + cols[keep],
+                                return_index=True)
+        return CandidateSet(keys // self.n_right, keys % self.n_right, scores[keep][first],
+                            row_bound, col_bound)
+
+    def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return every allowed pair of ``rows`` with its score."""
+        rows = np.unique(np.asarray(rows, np.int64))
+        out_rows: list[IntArray] = []
+        out_cols: list[IntArray] = []
+        out_scores: list[FloatArray] = []
+        step = self.rows_per_block
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            block = self.block(chunk)
+            local, cols = np.nonzero(np.isfinite(block))
+            out_rows.append(chunk[local])
+            out_cols.append(cols.astype(np.int64))
+            out_scores.append(block[local, cols].astype(np.float64))
+        if not out_rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
+
+    def factor_values(self, rows: IntArray, cols: IntArray) -> dict[str, FloatArray]:
+        """Return each factor's value in [0, 1] for the pairs ``(rows[p], cols[p])``."""
+        values: dict[str, FloatArray] = {}
+        for block in self.encoding.blocks:
+            forward = block.values(rows, cols)
+            if self.symmetric:
+                forward = (forward + block.values(cols, rows)) / 2
+            values[block.name] = forward
+        if self.bonus.rows.size:
+            values["choices"] = self.bonus.lookup(rows, cols, self.n_right)
+        return values
+
+    def factor_weights(self) -> Sequence[tuple[str, float]]:
+        """Return ``(factor, weight share)`` for every scored factor."""
+        shares = [(b.name, b.weight / self.encoding.total_weight) for b in self.encoding.blocks]
+        if self.bonus_share:
+            shares.append(("choices", self.bonus_share))
+        return shares
