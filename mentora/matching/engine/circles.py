@@ -1,0 +1,204 @@
+"""Circles: groups of mentees around a facilitator, aligned on a topic, free at a common time.
+
+1. Assign mentees to facilitators by min-cost flow on the candidate graph, filling every open
+   circle up to the minimum size first (a bonus per seat below the minimum), then up to the
+   maximum by score; circles left below the minimum are closed and the flow solved again.
+2. Improve by deterministic local search over member swaps and moves: keep or reach the
+   whole-group weekly overlap, raise within-group diversity (distinct departments, sites,
+   generations), and keep alignment (member–facilitator score).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+
+from .assignment import SCORE_SCALE, _as_units
+from .availability import week_slots
+from .one_on_one import TextVectors, prepare_mentor_pairs
+from .pairs import CandidateSet, IntArray
+from .people import Mentee, Mentor, Profile, Rules, Weights
+from .results import Circle, CirclesResult
+
+__all__ = ["form_circles"]
+
+DIVERSITY_WEIGHT = 0.05
+OVERLAP_PENALTY = 1.0
+
+
+def _flow_groups(candidates: CandidateSet, open_facilitators: npt.NDArray[np.bool_],
+                 n_mentees: int, min_size: int, max_size: int) -> IntArray:
+    n_facilitators = len(open_facilitators)
+    source, sink = n_mentees + n_facilitators, n_mentees + n_facilitators + 1
+    keep = open_facilitators[candidates.cols]
+    rows, cols = candidates.rows[keep], candidates.cols[keep]
+    opened = np.flatnonzero(open_facilitators)
+    seat_bonus = SCORE_SCALE * (n_mentees + 1)
+    tails = np.concatenate([np.full(n_mentees, source), rows, opened + n_mentees,
+                            opened + n_mentees])
+    heads = np.concatenate([np.arange(n_mentees), cols + n_mentees, np.full(2 * len(opened),
+                                                                           sink)])
+    capacity = np.concatenate([np.ones(n_mentees + len(rows), np.int64),
+                               np.full(len(opened), min_size), np.full(len(opened),
+                                                                      max_size - min_size)])
+    cost = np.concatenate([np.zeros(n_mentees, np.int64), -_as_units(candidates.scores[keep]),
+                           np.full(len(opened), -seat_bonus), np.zeros(len(opened), np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                              capacity, cost)
+    flow.set_node_supply(source, n_mentees)
+    flow.set_node_supply(sink, -n_mentees)
+    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+        raise RuntimeError("circle assignment flow failed")
+    used = np.flatnonzero(flow.flows(np.arange(n_mentees, n_mentees + len(rows))) > 0)
+    group = np.full(n_mentees, -1, dtype=np.int64)
+    group[rows[used]] = cols[used]
+    return group
+
+
+class _Search:
+    """State of the local search: members per circle, their common slots and attributes."""
+
+    def __init__(self, scores: npt.NDArray[np.float32], group: IntArray,
+                 mentee_slots: list[int], facilitator_slots: list[int],
+                 attributes: list[tuple[str | None, ...]], min_size: int, max_size: int,
+                 min_common_hours: int) -> None:
+        self.scores = scores
+        self.group = group
+        self.mentee_slots = mentee_slots
+        self.facilitator_slots = facilitator_slots
+        self.attributes = attributes
+        self.min_size, self.max_size = min_size, max_size
+        self.min_common_hours = min_common_hours
+        self.members: dict[int, list[int]] = {}
+        for mentee, circle in enumerate(group.tolist()):
+            if circle >= 0:
+                self.members.setdefault(circle, []).append(mentee)
+
+    def common_hours(self, circle: int, members: Sequence[int]) -> int:
+        slots = self.facilitator_slots[circle]
+        for member in members:
+            slots &= self.mentee_slots[member]
+        return slots.bit_count()
+
+    def distinct(self, members: Sequence[int]) -> int:
+        width = len(self.attributes[0]) if self.attributes else 0
+        return sum(len({self.attributes[m][a] for m in members} - {None}) for a in range(width))
+
+    def value(self, circle: int, members: Sequence[int]) -> float:
+        if any(not np.isfinite(self.scores[m, circle]) for m in members):
+            return -np.inf
+        alignment = float(sum(self.scores[m, circle] for m in members))
+        overlap_ok = self.common_hours(circle, members) >= self.min_common_hours
+        return (alignment + DIVERSITY_WEIGHT * self.distinct(members)
+                - (0.0 if overlap_ok else OVERLAP_PENALTY))
+
+    def improve(self, rounds: int, seed: int = 0) -> int:
+        """Try swaps between random circles; return how many were accepted."""
+        circles = sorted(self.members)
+        rng = random.Random(seed)
+        accepted = 0
+        for _ in range(rounds):
+            if len(circles) < 2:
+                break
+            first, second = rng.sample(circles, 2)
+            a_members, b_members = self.members[first], self.members[second]
+            before = self.value(first, a_members) + self.value(second, b_members)
+            best_gain, best_move = 1e-9, None
+            for i, a in enumerate(a_members):
+                for j, b in enumerate(b_members):
+                    new_a = [*a_members[:i], b, *a_members[i + 1:]]
+                    new_b = [*b_members[:j], a, *b_members[j + 1:]]
+                    gain = self.value(first, new_a) + self.value(second, new_b) - before
+                    if gain > best_gain:
+                        best_gain, best_move = gain, (new_a, new_b)
+            if best_move is not None:
+                self.members[first], self.members[second] = best_move
+                accepted += 1
+        return accepted
+
+
+def _topic(members: Sequence[Profile], facilitator: Profile) -> str | None:
+    counts = Counter(tag for profile in members for tag in profile.tags)
+    shared = [(count, tag) for tag, count in counts.items() if tag in facilitator.tags]
+    pool = shared or [(count, tag) for tag, count in counts.items()]
+    return min(pool, key=lambda item: (-item[0], item[1]))[1] if pool else None
+
+
+def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
+                 min_size: int = 5, max_size: int = 7, weights: Weights | None = None,
+                 rules: Rules | None = None, min_common_hours: int = 1,
+                 search_rounds: int | None = None, k: int = 30,
+                 text_vectors: TextVectors | None = None) -> CirclesResult:
+    """Form circles of ``min_size``–``max_size`` mentees, one per facilitator at most.
+
+    Examples
+    --------
+    >>> from mentora.matching.engine.people import Profile
+    >>> mentees = [Mentee(f"e{i}", Profile(tags=frozenset({"ai" if i < 3 else "ops"})))
+    ...            for i in range(6)]
+    >>> leads = [Mentor("f1", profile=Profile(tags=frozenset({"ai"}))),
+    ...          Mentor("f2", profile=Profile(tags=frozenset({"ops"})))]
+    >>> result = form_circles(mentees, leads, min_size=2, max_size=4, min_common_hours=0,
+    ...                       weights=Weights(goals=1, text=0, availability=0))
+    >>> [(c.facilitator, c.members, c.topic) for c in result.circles]
+    [('f1', ('e0', 'e1', 'e2'), 'ai'), ('f2', ('e3', 'e4', 'e5'), 'ops')]
+    """
+    started = time.perf_counter()
+    weights = weights or Weights()
+    rules = rules or Rules()
+    if not 1 <= min_size <= max_size:
+        raise ValueError("circle sizes must satisfy 1 <= min_size <= max_size")
+    prepared = prepare_mentor_pairs(mentees, facilitators, weights=weights, rules=rules,
+                                    text_vectors=text_vectors)
+    n_mentees, n_facilitators = len(prepared.mentees), len(prepared.mentors)
+    candidates = prepared.scorer.candidates(k)
+    open_facilitators = np.ones(n_facilitators, dtype=np.bool_)
+    while True:
+        group = _flow_groups(candidates, open_facilitators, n_mentees, min_size, max_size)
+        sizes = np.bincount(group[group >= 0], minlength=n_facilitators)
+        small = (sizes > 0) & (sizes < min_size)
+        open_facilitators &= ~(sizes == 0)
+        if not small.any():
+            break
+        open_facilitators &= ~small
+    scores = np.vstack([prepared.scorer.block(slice(start, start + 4096))
+                        for start in range(0, n_mentees, 4096)]) if n_mentees else np.zeros(
+        (0, n_facilitators), np.float32)
+    mentee_profiles = [m.profile for m in prepared.mentees]
+    facilitator_profiles = [f.profile for f in prepared.mentors]
+
+    def bits(profile: Profile) -> int:
+        return int.from_bytes(np.packbits(week_slots(profile.availability,
+                                                     profile.time_zone)).tobytes(), "big")
+
+    attribute_names = [name for name in ("department", "site", "generation")
+                       if getattr(rules, name) == "diversity"] or ["department"]
+    search = _Search(scores, group, [bits(p) for p in mentee_profiles],
+                     [bits(p) for p in facilitator_profiles],
+                     [tuple(getattr(p, name) for name in attribute_names)
+                      for p in mentee_profiles], min_size, max_size, min_common_hours)
+    accepted = search.improve(search_rounds if search_rounds is not None
+                              else 4 * len(search.members))
+    circles = []
+    for circle, members in sorted(search.members.items()):
+        members_sorted = sorted(members)
+        common = search.common_hours(circle, members_sorted)
+        alignment = float(np.mean([scores[m, circle] for m in members_sorted]))
+        diversity = search.distinct(members_sorted) / (len(attribute_names) * len(members_sorted))
+        circles.append(Circle(
+            prepared.mentors[circle].id, tuple(prepared.mentees[m].id for m in members_sorted),
+            _topic([mentee_profiles[m] for m in members_sorted], facilitator_profiles[circle]),
+            float(common), alignment, diversity))
+    placed = {m for members in search.members.values() for m in members}
+    unmatched = tuple(prepared.mentees[m].id for m in range(n_mentees) if m not in placed)
+    stats = {"swaps": float(accepted), "circles": float(len(circles)),
+             "with_common_time": float(sum(c.common_hours >= min_common_hours for c in circles))}
+    return CirclesResult(tuple(circles), unmatched, time.perf_counter() - started,
+                         "min-cost-flow+local-search", stats)
