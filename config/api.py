@@ -1,0 +1,35 @@
+"""The REST API: one NinjaAPI, each app contributes a router. OpenAPI at /api/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from mentora.accounts.api import TokenAuth, router as accounts_router
+from mentora.core.errors import DomainError
+from mentora.profiles.api import router as profiles_router
+from mentora.programs.api import router as programs_router
+
+api = NinjaAPI(
+    title="Mentora API",
+    version="1.0.0",
+    description="Profiles, programs and enrolments. Authenticate with a session (and CSRF token) "
+    "or an `Authorization: Bearer <token>` header (create tokens at /account/tokens/).",
+    auth=[TokenAuth(), django_auth],
+)
+api.add_router("/", accounts_router)
+api.add_router("/", profiles_router)
+api.add_router("/", programs_router)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = 404 if exc.status_code == 403 else exc.status_code
+    detail = "Not found." if status == 404 else exc.message
+    return api.create_response(request, {"detail": detail, "field": exc.field}, status=status)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)

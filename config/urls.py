@@ -1,0 +1,16 @@
+"""URL map: each app owns its URLs; organization pages live under /o/<org>/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("mentora.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("mentora.accounts.urls")),
+    path("o/<slug:org>/", include("mentora.profiles.urls")),
+    path("o/<slug:org>/", include("mentora.programs.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,8 @@
+"""WSGI entry point (HTTP only; use ASGI for websockets)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+application = get_wsgi_application()

@@ -1,0 +1,26 @@
+"""allauth hooks: keep the full name in sync and honour pending invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Sign-up is open (people arrive by invitation link or with an imported address);
+        # an account without a membership sees nothing of any organization.
+        return True
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        pending = request.session.get("pending_invitation")
+        if pending:
+            from django.urls import reverse
+
+            return reverse("accounts:invitation_accept", args=[pending])
+        return super().get_login_redirect_url(request)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        return super().save_user(request, user, form, commit)

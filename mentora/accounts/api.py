@@ -1,0 +1,51 @@
+"""API: who am I, and bearer-token authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.security import HttpBearer
+
+from mentora.accounts.models import ApiToken, Membership, User, hash_token
+from mentora.core.api_access import api_user
+
+router = Router(tags=["accounts"])
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+class MembershipOut(Schema):
+    organization: str
+    organization_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user and their organizations")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: User = api_user(request)
+    memberships = Membership.objects.for_user(user).select_related("organization")
+    return {
+        "id": user.pk, "email": user.email, "full_name": user.full_name,
+        "memberships": [
+            {"organization": m.organization.slug, "organization_name": m.organization.name, "role": m.role}
+            for m in memberships
+        ],
+    }

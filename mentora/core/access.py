@@ -1,0 +1,158 @@
+"""Who may see what: the few helpers every view and API endpoint goes through.
+
+Forbidden and non-existent objects answer the same (404), so nobody can probe for ids
+in another organization or another person's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone as dj_timezone
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import Membership, User
+    from mentora.programs.models import Enrollment, Program
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+class AuthedRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+    membership: Membership
+
+
+def get_membership(user: Any, org_slug: str) -> Membership:
+    """Return the user's active membership in the organization, or 404."""
+    from mentora.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        return Membership.objects.select_related("organization", "profile").get(
+            user=user, organization__slug=org_slug, is_active=True
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def require_coordinator(membership: Membership) -> None:
+    if not membership.is_coordinator:
+        raise Http404
+
+
+def require_admin(membership: Membership) -> None:
+    if not membership.is_admin:
+        raise Http404
+
+
+def org_view(
+    *, role: str | None = None
+) -> Callable[[Callable[Concatenate[AuthedRequest, P], R]], Callable[..., HttpResponse]]:
+    """Resolve `org` from the URL to the caller's membership (404 otherwise) and check the role.
+
+    `role` is None (any member), "coordinator" (coordinators and admins) or "admin".
+    Anonymous users are sent to sign in.
+    """
+
+    def decorator(view: Callable[Concatenate[AuthedRequest, P], R]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            membership = get_membership(request.user, org)
+            if role == "coordinator":
+                require_coordinator(membership)
+            elif role == "admin":
+                require_admin(membership)
+            authed: AuthedRequest = request  # type: ignore[assignment]
+            authed.membership = membership
+            activate_viewer_timezone(membership)
+            return view(authed, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def activate_viewer_timezone(membership: Membership) -> None:
+    """Show times in the viewer's own zone (from their profile in this organization)."""
+    import zoneinfo
+
+    profile = getattr(membership, "profile", None)
+    try:
+        dj_timezone.activate(zoneinfo.ZoneInfo(profile.timezone if profile else "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        dj_timezone.activate(zoneinfo.ZoneInfo("UTC"))
+
+
+def visible_programs(membership: Membership) -> Any:
+    """Programs this member may see: all of the organization's for coordinators;
+    otherwise open programs they are eligible for, plus any they have enrolled in."""
+    from django.db.models import Q
+
+    from mentora.programs.models import Program, ProgramStatus
+
+    programs = Program.objects.in_organization(membership.organization)
+    if membership.is_coordinator:
+        return programs
+    return programs.filter(
+        Q(status=ProgramStatus.OPEN) | Q(enrollments__membership=membership)
+    ).distinct()
+
+
+def access_program(membership: Membership, program_id: int, *, manage: bool = False) -> Program:
+    """Return the program if this member may see it (or manage it), else 404."""
+    from mentora.programs.models import Program
+
+    if manage:
+        require_coordinator(membership)
+        programs = Program.objects.in_organization(membership.organization)
+    else:
+        programs = visible_programs(membership)
+    try:
+        program: Program = programs.get(pk=program_id)
+    except Program.DoesNotExist:
+        raise Http404 from None
+    if not manage and not membership.is_coordinator and not program.enrollments.filter(
+        membership=membership
+    ).exists():
+        profile = getattr(membership, "profile", None)
+        if not program.is_eligible(profile):
+            raise Http404
+    return program
+
+
+def access_enrollment(membership: Membership, enrollment_id: int, *, manage: bool = False) -> Enrollment:
+    """Return an enrolment its owner may act on, or that a coordinator may decide; else 404."""
+    from mentora.programs.models import Enrollment
+
+    enrollments = Enrollment.objects.select_related("program", "membership__user").filter(
+        program__organization=membership.organization
+    )
+    if manage:
+        require_coordinator(membership)
+    else:
+        enrollments = enrollments.filter(membership=membership)
+    try:
+        return enrollments.get(pk=enrollment_id)
+    except Enrollment.DoesNotExist:
+        raise Http404 from None
+
+
+def access_member(membership: Membership, member_id: int) -> Membership:
+    """Return another member of the same organization (any member may see colleagues)."""
+    from mentora.accounts.models import Membership as MembershipModel
+
+    try:
+        return MembershipModel.objects.select_related("user", "profile").get(
+            pk=member_id, organization=membership.organization, is_active=True
+        )
+    except MembershipModel.DoesNotExist:
+        raise Http404 from None

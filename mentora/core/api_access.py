@@ -1,0 +1,24 @@
+"""Access helpers for the API: same rules as the HTML views, through core.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from mentora.accounts.models import Membership
+from mentora.core.access import get_membership
+
+
+def api_membership(request: HttpRequest, org: str, *, role: str | None = None) -> Membership:
+    membership = get_membership(request.auth if hasattr(request, "auth") and getattr(request.auth, "pk", None) else request.user, org)  # type: ignore[attr-defined]
+    if role == "coordinator" and not membership.is_coordinator:
+        raise Http404
+    if role == "admin" and not membership.is_admin:
+        raise Http404
+    return membership
+
+
+def api_user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "pk", None) else request.user

@@ -1,0 +1,27 @@
+"""Build the demo organization (once) and print the sign-ins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from mentora.core.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the Northwind demo organization (300 people, 3 programs); reuse it if present."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=300)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        result = seed_demo(people=options["people"])
+        elapsed = time.perf_counter() - started
+        verb = "Created" if result.created else "Reusing"
+        self.stdout.write(f"{verb} demo organization “{result.organization.name}” with {result.people} people ({elapsed:.1f} s).")
+        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        for role, email in result.sign_ins:
+            self.stdout.write(f"  {role:<12} {email}")

@@ -1,0 +1,79 @@
+"""Tenancy and the audit log: the models every other app points at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """A tenant. All data belongs to one; nobody sees another's data."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    diversity_enabled = models.BooleanField(
+        _("collect optional diversity attributes"),
+        default=False,
+        help_text=_("Show the consented diversity questions on profiles."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_organization(self, organization: Organization) -> AuditEventQuerySet:
+        return self.filter(organization=organization)
+
+
+class AuditEvent(models.Model):
+    """Who did what to whom, for coordinator and admin actions and sensitive reads."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="audit_events", null=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_label}"
+
+
+def record_audit_event(
+    *,
+    organization: Organization | None,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry to the audit log and return it."""
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        details=details or {},
+    )

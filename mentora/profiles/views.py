@@ -1,0 +1,144 @@
+"""The guided profile form, profile pages and the skills taxonomy."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mentora.core.access import AuthedRequest, access_member, org_view
+from mentora.core.errors import DomainError
+from mentora.profiles import services
+from mentora.profiles.availability import GRID_HOURS, cell_key, slots_to_cells
+from mentora.profiles.forms import DiversityForm, ProfileForm, SkillForm
+from mentora.profiles.languages import language_name
+from mentora.profiles.models import WEEKDAYS, DiversityAnswer, Profile, ProfileSkill, Skill
+
+BLANK_SKILL_ROWS = 3
+
+
+def _skill_choices(organization: Any) -> list[tuple[str, list[tuple[int, str]]]]:
+    skills = Skill.objects.available_to(organization).order_by("category", "name").values_list("category", "pk", "name")
+    return [(category, [(pk, name) for _c, pk, name in rows]) for category, rows in groupby(skills, key=lambda r: r[0])]
+
+
+def _parse_skills(post: QueryDict, direction: str) -> list[tuple[int, int]]:
+    ids = post.getlist(f"{direction}_skill")
+    levels = post.getlist(f"{direction}_level")
+    pairs: list[tuple[int, int]] = []
+    for raw_id, raw_level in zip(ids, levels, strict=False):
+        if not raw_id:
+            continue
+        try:
+            pairs.append((int(raw_id), int(raw_level or 2)))
+        except ValueError:
+            raise DomainError(_("Choose skills from the list."), field="skills") from None
+    return pairs
+
+
+def _skill_rows(profile: Profile, direction: str, posted: list[tuple[int, int]] | None) -> list[dict[str, int | None]]:
+    if posted is not None:
+        rows: list[dict[str, int | None]] = [{"skill": s, "level": lv} for s, lv in posted]
+    else:
+        rows = [{"skill": s.skill_id, "level": s.level} for s in profile.skills.all() if s.direction == direction]
+    return rows + [{"skill": None, "level": 2}] * BLANK_SKILL_ROWS
+
+
+@org_view()
+def profile_edit(request: AuthedRequest) -> HttpResponse:
+    """One guided page: about, work, skills, goals, ways to meet, availability, languages."""
+    membership = request.membership
+    organization = membership.organization
+    profile = Profile.objects.prefetch_related("skills", "availability").get(membership=membership)
+    policies = services.diversity_policies(organization)
+    answers = dict(DiversityAnswer.objects.filter(profile=profile).values_list("attribute", "value"))
+    initial = {"full_name": request.user.full_name}
+    form = ProfileForm(request.POST or None, instance=profile, initial=initial)
+    diversity_form = DiversityForm(request.POST or None, policies=policies, answers=answers, prefix="div")
+    posted_skills: dict[str, list[tuple[int, int]] | None] = {"offered": None, "wanted": None}
+    cells = slots_to_cells((s.weekday, s.start_minute, s.end_minute) for s in profile.availability.all())
+    skill_error = ""
+    if request.method == "POST":
+        cells = set(request.POST.getlist("avail"))
+        try:
+            posted_skills = {d: _parse_skills(request.POST, d) for d in ("offered", "wanted")}
+        except DomainError as error:
+            skill_error = error.message
+        if form.is_valid() and diversity_form.is_valid() and not skill_error:
+            try:
+                with transaction.atomic():
+                    data = form.cleaned_data
+                    fields = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
+                    fields["interests"] = data["interests_text"]
+                    services.update_profile(profile=profile, **fields)
+                    if request.user.full_name != data["full_name"]:
+                        request.user.full_name = data["full_name"]
+                        request.user.save(update_fields=["full_name"])
+                    for direction, pairs in posted_skills.items():
+                        services.set_skills(profile=profile, direction=direction, skills=pairs or [])
+                    services.set_availability(profile=profile, cells=cells)
+                    if policies:
+                        services.save_diversity_answers(profile=profile, answers=diversity_form.answers())
+            except DomainError as error:
+                skill_error = error.message
+            else:
+                messages.success(request, _("Profile saved."))
+                return redirect("profiles:edit", org=organization.slug)
+    grid = [
+        {"day": day, "label": label, "cells": [
+            {"key": cell_key(day, hour), "hour": hour, "checked": cell_key(day, hour) in cells} for hour in GRID_HOURS
+        ]}
+        for day, label in WEEKDAYS
+    ]
+    has_errors = bool(form.errors or diversity_form.errors or skill_error)
+    return render(request, "profiles/edit.html", {
+        "form": form, "diversity_form": diversity_form, "profile": profile, "grid": grid,
+        "hours": GRID_HOURS, "skill_choices": _skill_choices(organization), "skill_error": skill_error,
+        "levels": ProfileSkill.Level.choices,
+        "offered_rows": _skill_rows(profile, "offered", posted_skills["offered"]),
+        "wanted_rows": _skill_rows(profile, "wanted", posted_skills["wanted"]),
+        "diversity_keys": diversity_form.attribute_keys,
+    }, status=422 if has_errors else 200)
+
+
+@org_view()
+def profile_detail(request: AuthedRequest, member_id: int) -> HttpResponse:
+    """A colleague's profile as others see it (never their diversity answers)."""
+    member = access_member(request.membership, member_id)
+    profile = (
+        Profile.objects.select_related("membership__user", "manager__membership__user")
+        .prefetch_related("skills__skill", "availability").get(membership=member)
+    )
+    return render(request, "profiles/detail.html", {
+        "member": member, "profile": profile,
+        "languages": [language_name(code) for code in profile.languages],
+        "is_self": member.pk == request.membership.pk,
+    })
+
+
+@org_view(role="admin")
+def skills(request: AuthedRequest) -> HttpResponse:
+    organization = request.membership.organization
+    form = SkillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            skill = services.add_skill(
+                organization=organization, name=form.cleaned_data["name"],
+                category=form.cleaned_data["category"], added_by=request.user,
+            )
+        except DomainError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("Added “%(name)s”.") % {"name": skill.name})
+            return redirect("profiles:skills", org=organization.slug)
+    own = Skill.objects.filter(organization=organization)
+    builtin_count = Skill.objects.filter(organization__isnull=True).count()
+    return render(request, "profiles/skills.html", {
+        "form": form, "own_skills": own, "builtin_count": builtin_count,
+        "categories": _skill_choices(organization),
+    }, status=422 if form.errors else 200)

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mentora.profiles.models import Profile
+from mentora.programs.models import (
+    EnrollmentRole,
+    EnrollmentQuestion,
+    Program,
+    QuestionKind,
+)
+
+
+class ProgramForm(forms.ModelForm[Program]):
+    roles_offered = forms.MultipleChoiceField(
+        label=_("Roles offered"), choices=EnrollmentRole.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+    )
+    eligible_departments = forms.MultipleChoiceField(
+        label=_("Departments"), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        help_text=_("None ticked: everyone."),
+    )
+    eligible_levels = forms.TypedMultipleChoiceField(
+        label=_("Job levels"), required=False, coerce=int, choices=[(n, str(n)) for n in range(1, 11)],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}), help_text=_("None ticked: everyone."),
+    )
+    eligible_locations = forms.MultipleChoiceField(
+        label=_("Locations"), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        help_text=_("None ticked: everyone."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name", "purpose", "form", "description", "status", "starts_on", "ends_on", "enrollment_closes_on",
+            "is_pilot", "roles_offered", "requires_approval", "mentor_capacity_default", "circle_size_min",
+            "circle_size_max", "matching_mode", "eligible_departments", "eligible_levels", "eligible_locations",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "enrollment_closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Select(attrs={"data-purpose-presets": "1"}),
+        }
+        help_texts = {
+            "purpose": _("Choosing a purpose fills in sensible settings you can still change."),
+            "is_pilot": _("Run a small pilot first, reflect, then repeat at scale."),
+        }
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profiles = Profile.objects.in_organization(organization)
+        departments = sorted(set(profiles.exclude(department="").values_list("department", flat=True)))
+        locations = sorted(set(profiles.exclude(location="").values_list("location", flat=True)))
+        for current in (self.initial.get("eligible_departments") or []):
+            if current not in departments:
+                departments.append(current)
+        for current in (self.initial.get("eligible_locations") or []):
+            if current not in locations:
+                locations.append(current)
+        self.fields["eligible_departments"].choices = [(d, d) for d in departments]  # type: ignore[attr-defined]
+        self.fields["eligible_locations"].choices = [(loc, loc) for loc in locations]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        low, high = cleaned.get("circle_size_min"), cleaned.get("circle_size_max")
+        if low and high and low > high:
+            self.add_error("circle_size_min", _("The smallest circle cannot be larger than the largest."))
+        if low is not None and low < 2:
+            self.add_error("circle_size_min", _("A circle needs at least 2 people."))
+        capacity = cleaned.get("mentor_capacity_default")
+        if capacity is not None and capacity < 1:
+            self.add_error("mentor_capacity_default", _("A mentor takes at least one mentee."))
+        return cleaned
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
+    choices = forms.CharField(
+        label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For single or multiple choice: one choice per line."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Ask"), required=False, choices=EnrollmentRole.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}), help_text=_("None ticked: everyone."),
+    )
+    is_required = forms.BooleanField(label=_("Required"), required=False)
+    use_in_matching = forms.BooleanField(label=_("Use the answer in matching"), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("waitlist", _("Waitlist")), ("reject", _("Not this time"))],
+    )
+    message = forms.CharField(label=_("Message to the person (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Mentees I can take"), min_value=1, max_value=50)
+
+
+def build_enrollment_form(program: Program, role: str | None, data: Any = None) -> forms.Form:
+    """A form with the role, motivation, capacity (mentors) and the program's questions."""
+    form = forms.Form(data)
+    roles = [(r, EnrollmentRole(r).label) for r in program.roles_offered if r in EnrollmentRole.values]
+    form.fields["role"] = forms.ChoiceField(
+        label=_("I want to join as"), choices=roles, initial=role or (roles[0][0] if roles else None),
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+    form.fields["motivation"] = forms.CharField(
+        label=_("Why do you want to join?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    if EnrollmentRole.MENTOR in program.roles_offered:
+        form.fields["capacity"] = forms.IntegerField(
+            label=_("If mentoring: how many mentees can you take?"), required=False, min_value=1, max_value=50,
+            initial=program.mentor_capacity_default,
+        )
+    question: EnrollmentQuestion
+    for question in program.questions.all():
+        name = f"q_{question.pk}"
+        asked = ", ".join(str(EnrollmentRole(r).label) for r in question.roles) if question.roles else ""
+        help_text = _("Asked of: %(roles)s") % {"roles": asked} if asked else ""
+        if question.kind == QuestionKind.TEXT:
+            field: forms.Field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+        elif question.kind == QuestionKind.SINGLE:
+            field = forms.ChoiceField(choices=[(c, c) for c in question.choices], widget=forms.RadioSelect(attrs={"class": "choice-list"}))
+        elif question.kind == QuestionKind.MULTIPLE:
+            field = forms.MultipleChoiceField(choices=[(c, c) for c in question.choices],
+                                              widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}))
+        else:
+            field = forms.TypedChoiceField(coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
+                                           widget=forms.RadioSelect(attrs={"class": "choice-list"}))
+        field.label = question.text
+        field.required = False  # required-ness depends on the role; checked by the service
+        field.help_text = help_text
+        form.fields[name] = field
+    return form

@@ -1,0 +1,76 @@
+"""Shared fixtures: one organization with a person in every role, and an outsider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from mentora.accounts.models import Membership, Role
+from mentora.core.models import Organization
+from mentora.programs.models import Enrollment, Program
+from tests.factories import EnrollmentFactory, MembershipFactory, OrganizationFactory, ProgramFactory
+
+
+@dataclass
+class World:
+    org: Organization
+    other_org: Organization
+    admin: Membership
+    coordinator: Membership
+    member: Membership
+    mentor: Membership
+    mentee: Membership
+    outsider: Membership
+    program: Program
+    other_program: Program
+    mentor_enrollment: Enrollment
+    mentee_enrollment: Enrollment
+    outsider_enrollment: Enrollment
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org = OrganizationFactory(name="Acme", slug="acme")
+    other_org = OrganizationFactory(name="Globex", slug="globex")
+    admin = MembershipFactory(organization=org, role=Role.ADMIN, user__email="admin@acme.test")
+    coordinator = MembershipFactory(organization=org, role=Role.COORDINATOR, user__email="coord@acme.test")
+    member = MembershipFactory(organization=org, user__email="member@acme.test")
+    mentor = MembershipFactory(organization=org, user__email="mentor@acme.test")
+    mentee = MembershipFactory(organization=org, user__email="mentee@acme.test")
+    outsider = MembershipFactory(organization=other_org, role=Role.ADMIN, user__email="boss@globex.test")
+    program = ProgramFactory(organization=org, name="Career Growth")
+    other_program = ProgramFactory(organization=other_org, name="Globex Secret Program")
+    mentor_enrollment = EnrollmentFactory(program=program, membership=mentor, role="mentor", capacity=2)
+    mentee_enrollment = EnrollmentFactory(program=program, membership=mentee, role="mentee", status="applied")
+    outsider_enrollment = EnrollmentFactory(program=other_program, membership=outsider, role="mentee")
+    return World(org, other_org, admin, coordinator, member, mentor, mentee, outsider, program, other_program,
+                 mentor_enrollment, mentee_enrollment, outsider_enrollment)
+
+
+def client_for(membership: Membership | None) -> Client:
+    client = Client()
+    if membership is not None:
+        client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def as_coordinator(world: World) -> Client:
+    return client_for(world.coordinator)
+
+
+@pytest.fixture
+def as_admin(world: World) -> Client:
+    return client_for(world.admin)
+
+
+@pytest.fixture
+def as_member(world: World) -> Client:
+    return client_for(world.member)
+
+
+@pytest.fixture
+def as_mentee(world: World) -> Client:
+    return client_for(world.mentee)
