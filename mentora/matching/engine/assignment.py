@@ -22,7 +22,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 
 from .pairs import CandidateSet, FloatArray, IntArray, PairSpace
 
-__all__ = ["Assignment", "Objective", "SCORE_SCALE", "solve_assignment"]
+__all__ = ["SCORE_SCALE", "Assignment", "Objective", "solve_assignment"]
 
 Objective = Literal["max_total", "fair"]
 #: Scores are solved as integers of this many units per 1.0 (exact for the rounded scores).

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from .errors import InvalidInstance
 from .people import WeeklySlot
 
-__all__ = ["HOURS_PER_WEEK", "overlap_hours", "utc_offset_hours", "weekly", "week_slots"]
+__all__ = ["HOURS_PER_WEEK", "overlap_hours", "utc_offset_hours", "week_slots", "weekly"]
 
 HOURS_PER_WEEK = 168
 _REFERENCE_MONDAY = datetime(2025, 1, 6, 12, 0)

@@ -88,7 +88,8 @@ class MiniLMEmbedder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norm = float(np.linalg.norm(pooled))
-        return (pooled[0] / max(norm, 1e-12)).astype(np.float32)
+        vector: FloatMatrix = (pooled[0] / max(norm, 1e-12)).astype(np.float32)
+        return vector
 
 
 class TfidfEmbedder:
@@ -117,7 +118,8 @@ class TfidfEmbedder:
         idf = np.log((1.0 + len(texts)) / (1.0 + document_frequency)) + 1.0
         weighted = np.log1p(counts) * idf.astype(np.float32)
         norms = np.linalg.norm(weighted, axis=1, keepdims=True)
-        return (weighted / np.clip(norms, 1e-12, None)).astype(np.float32)
+        vectors: FloatMatrix = (weighted / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return vectors
 
 
 def default_embedder(*, threads: int = 1) -> TextEmbedder:

@@ -47,7 +47,8 @@ class FactorBlock:
                         self.right[cols].astype(np.float64))
         if self.clip_at is not None:
             raw = np.minimum(raw, self.clip_at) / self.clip_at
-        return np.clip(raw, 0.0, 1.0)
+        clipped: npt.NDArray[np.float64] = np.clip(raw, 0.0, 1.0)
+        return clipped
 
 
 @dataclass(frozen=True)

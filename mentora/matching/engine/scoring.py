@@ -147,11 +147,11 @@ class ProfileScorer:
             return CandidateSet(empty, empty, np.zeros(0), row_bound, col_bound)
         rows = np.concatenate([p[0] for p in pieces])
         cols = np.concatenate([p[1] for p in pieces])
-        scores = np.concatenate([p[2] for p in pieces]).astype(np.float64)
-        keep = np.isfinite(scores)
+        all_scores = np.concatenate([p[2] for p in pieces]).astype(np.float64)
+        keep = np.isfinite(all_scores)
         keys, first = np.unique(rows[keep] * np.int64(self.n_right) + cols[keep],
                                 return_index=True)
-        return CandidateSet(keys // self.n_right, keys % self.n_right, scores[keep][first],
+        return CandidateSet(keys // self.n_right, keys % self.n_right, all_scores[keep][first],
                             row_bound, col_bound)
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
