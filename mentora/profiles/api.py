@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from mentora.core.access import access_member
@@ -166,7 +166,7 @@ def update_my_profile(request: HttpRequest, org: str, payload: ProfileIn) -> Any
             services.set_skills(profile=profile, direction="wanted", skills=[(s["skill_id"], s["level"]) for s in wanted])
         if cells is not None:
             services.set_availability(profile=profile, cells=cells)
-    return 200, profile_out(_load(membership.pk))
+    return Status(200, profile_out(_load(membership.pk)))
 
 
 @router.get("/orgs/{org}/members/{member_id}/profile", response=ProfileOut, summary="A colleague's profile")

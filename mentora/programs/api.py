@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from mentora.core.access import access_enrollment, access_program, visible_programs
 from mentora.core.api_access import api_membership, api_user
@@ -113,11 +113,11 @@ def list_programs(request: HttpRequest, org: str) -> list[Program]:
 
 
 @router.post("/orgs/{org}/programs", response={201: ProgramOut}, summary="Create a program (coordinators)")
-def create_program(request: HttpRequest, org: str, payload: ProgramIn) -> tuple[int, Program]:
+def create_program(request: HttpRequest, org: str, payload: ProgramIn) -> Status[Program]:
     membership = api_membership(request, org, role="coordinator")
     values = payload.dict()
     values["roles_offered"] = [str(r) for r in values["roles_offered"]]
-    return 201, services.create_program(organization=membership.organization, created_by=api_user(request), **values)
+    return Status(201, services.create_program(organization=membership.organization, created_by=api_user(request), **values))
 
 
 @router.get("/orgs/{org}/programs/{program_id}", response=ProgramOut, summary="One program")
@@ -134,7 +134,7 @@ def list_enrollments(request: HttpRequest, org: str, program_id: int) -> list[di
 
 @router.post("/orgs/{org}/programs/{program_id}/enrollments", response={201: EnrollmentOut},
              summary="Apply to a program")
-def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -> tuple[int, dict[str, Any]]:
+def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
     enrollment = services.enroll(
@@ -142,7 +142,7 @@ def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -
         motivation=payload.motivation, capacity=payload.capacity,
     )
     enrollment.membership = membership
-    return 201, _enrollment_out(enrollment)
+    return Status(201, _enrollment_out(enrollment))
 
 
 @router.get("/orgs/{org}/enrollments/mine", response=list[EnrollmentOut], summary="My enrolments")
