@@ -143,7 +143,9 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     if not read.size:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0), 0
-    rows, cols, scores = space.score_rows(read)
+    # Pairs scoring more than slack_i + v_j (in units), less the float tolerance.
+    rows, cols, scores = space.pairs_above(
+        read, (slack[read] - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
     units = _as_units(scores)
     known = np.isin(rows * np.int64(space.n_right) + cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)

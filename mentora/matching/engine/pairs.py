@@ -55,6 +55,14 @@ class PairSpace(Protocol):
         """Return every allowed pair of the given rows as ``(rows, cols, scores)``."""
         ...
 
+    def pairs_above(self, rows: IntArray, row_floor: FloatArray, col_floor: FloatArray,
+                    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the allowed pairs of ``rows`` scoring more than ``row_floor + col_floor``.
+
+        ``row_floor`` is aligned with ``rows``; ``col_floor`` has one entry per column.
+        """
+        ...
+
 
 def _sorted_unique(rows: IntArray, cols: IntArray, scores: FloatArray, n_right: int,
                    ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -94,6 +102,14 @@ class ExplicitPairs:
         pieces = [np.arange(self._row_starts[r], self._row_starts[r + 1]) for r in rows]
         index = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)
         return self.rows[index], self.cols[index], self.scores[index]
+
+    def pairs_above(self, rows: IntArray, row_floor: FloatArray, col_floor: FloatArray,
+                    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the listed pairs of ``rows`` scoring more than ``row_floor + col_floor``."""
+        floor = np.full(self.n_left, np.inf)
+        floor[rows] = row_floor
+        keep = self.scores > floor[self.rows] + col_floor[self.cols]
+        return self.rows[keep], self.cols[keep], self.scores[keep]
 
 
 def top_k_of_block(block: npt.NDArray[np.float32], k: int, row_offset: int,

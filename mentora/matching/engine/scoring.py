@@ -156,7 +156,15 @@ class ProfileScorer:
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """Return every allowed pair of ``rows`` with its score."""
-        rows = np.unique(np.asarray(rows, np.int64))
+        rows = np.asarray(rows, np.int64)
+        return self.pairs_above(rows, np.full(len(rows), -np.inf), np.zeros(self.n_right))
+
+    def pairs_above(self, rows: IntArray, row_floor: FloatArray, col_floor: FloatArray,
+                    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Return the allowed pairs of ``rows`` scoring more than ``row_floor + col_floor``."""
+        rows, first = np.unique(np.asarray(rows, np.int64), return_index=True)
+        row_floor = np.asarray(row_floor, np.float64)[first]
+        col_floor = np.asarray(col_floor, np.float64)
         out_rows: list[IntArray] = []
         out_cols: list[IntArray] = []
         out_scores: list[FloatArray] = []
@@ -164,7 +172,9 @@ class ProfileScorer:
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
             block = self.block(chunk)
-            local, cols = np.nonzero(np.isfinite(block))
+            # float64: the floors carry the large cardinality bonus of the dual prices.
+            floor = row_floor[start:start + step, None] + col_floor[None, :]
+            local, cols = np.nonzero(block > floor)
             out_rows.append(chunk[local])
             out_cols.append(cols.astype(np.int64))
             out_scores.append(block[local, cols].astype(np.float64))
