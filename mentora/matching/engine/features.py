@@ -214,11 +214,13 @@ def _mask(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
     if rules.max_time_zone_gap_hours is not None:
         allowed = np.abs(_OFFSETS[:, None] - _OFFSETS[None, :]) <= rules.max_time_zone_gap_hours
         scale = language_ceiling + 1.0
-        tz_left = np.stack([allowed[utc_offset_hours(p.time_zone) + 12] for p in left]) * scale
+        tz_left = np.zeros((len(left), len(_OFFSETS)), dtype=np.float32)
+        for row, profile in enumerate(left):
+            tz_left[row] = allowed[utc_offset_hours(profile.time_zone) + 12] * scale
         tz_right = np.zeros((len(right), len(_OFFSETS)), dtype=np.float32)
         tz_right[np.arange(len(right)),
                  [utc_offset_hours(p.time_zone) + 12 for p in right]] = 1.0
-        parts_left.append(tz_left.astype(np.float32).reshape(len(left), -1))
+        parts_left.append(tz_left)
         parts_right.append(tz_right)
         threshold += scale
     if not parts_left:
