@@ -1,0 +1,146 @@
+"""Browser (Playwright + Debian Chromium) fixtures and helpers for the end-to-end flows.
+
+Run these tests in their own pytest process: ``pytest tests/e2e -m e2e``. Playwright's sync
+API keeps an event loop running in the test thread, which breaks ``async_to_sync`` code in
+any test that runs after it in the same process (see /work/shared/FIELD-NOTES.md).
+
+Environment:
+    MENTORA_REQUIRE_BROWSER=1   fail, rather than skip, when /usr/bin/chromium is missing.
+    MENTORA_SCREENSHOTS=1       save full-page screenshots to docs/screenshots/ (for the README).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connections
+from playwright.sync_api import Page
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; without this Django refuses
+# ORM calls made from that thread (fixtures, assertions against the database).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_ROOT = E2E_DIR.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = E2E_DIR / "vendor" / "axe.min.js"
+SCREENSHOTS_DIR = REPO_ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MISSING_BROWSER = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run browser tests"
+
+
+def _browser_required() -> bool:
+    return os.environ.get("MENTORA_REQUIRE_BROWSER", "") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``e2e``; skip them all when Chromium is missing."""
+    skip = None if CHROMIUM.exists() or _browser_required() else pytest.mark.skip(reason=MISSING_BROWSER)
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            if skip is not None:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium headless (never `playwright install` on these machines)."""
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING_BROWSER + " (MENTORA_REQUIRE_BROWSER=1)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        # Without the background-networking flags Chromium floods the closed network.
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--use-fake-device-for-media-stream",
+                 "--use-fake-ui-for-media-stream"],
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Give this process its own SQLite test file (unless MENTORA_TEST_SQLITE names one).
+
+    The shared var/test.sqlite3 is created and destroyed by every pytest run; a unit-test run
+    started meanwhile (another terminal, CI job) deletes it under the live server.
+    """
+    settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"].endswith("sqlite3") and "MENTORA_TEST_SQLITE" not in os.environ:
+        settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tempfile.gettempdir()) / f"mentora-e2e-{os.getpid()}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": VIEWPORT, "locale": "en-GB", "timezone_id": "UTC"}
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """Playwright's page, failing fast: every server-rendered page answers within a few seconds."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def skills(transactional_db: None) -> None:
+    """Reload the built-in skills taxonomy, which the live server's table flush removes."""
+    from importlib import import_module
+
+    loader = import_module("mentora.profiles.migrations.0002_builtin_skills")
+    loader.load(django_apps, None)
+
+
+def login(page: Page, live_server: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real sign-in form and wait for the landing page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def _format_violation(violation: dict[str, Any]) -> str:
+    lines = [f"- {violation['id']} ({violation.get('impact')}): {violation['help']}", f"  {violation['helpUrl']}"]
+    for node in violation["nodes"]:
+        lines.append(f"    target {node['target']}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+        lines.append(f"      {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core (vendored) on the current page for WCAG 2.0–2.2 A/AA; return the violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    result: dict[str, Any] = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return list(result["violations"])
+
+
+def assert_accessible(page: Page) -> None:
+    """Assert axe finds no WCAG 2.2 AA violation on the current page, listing each one if it does."""
+    violations = axe_violations(page)
+    report = "\n".join(_format_violation(v) for v in violations)
+    if violations:
+        print(f"axe violations on {page.url}:\n{report}")
+    assert not violations, f"{len(violations)} axe violation(s) on {page.url}:\n{report}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot to docs/screenshots/<name>.png when MENTORA_SCREENSHOTS=1."""
+    if os.environ.get("MENTORA_SCREENSHOTS", "") != "1":
+        return
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}.png"), full_page=True)
