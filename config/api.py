@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from mentora.accounts.api import TokenAuth, router as accounts_router
+from mentora.accounts.api import TokenAuth
+from mentora.accounts.api import router as accounts_router
 from mentora.core.errors import DomainError
 from mentora.profiles.api import router as profiles_router
 from mentora.programs.api import router as programs_router

@@ -1,6 +1,6 @@
 """Local development: the embedded defaults (SQLite, in-memory channels, in-process worker)."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"

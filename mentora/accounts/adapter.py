@@ -8,7 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Sign-up is open (people arrive by invitation link or with an imported address);
         # an account without a membership sees nothing of any organization.
@@ -20,7 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
             from django.urls import reverse
 
             return reverse("accounts:invitation_accept", args=[pending])
-        return super().get_login_redirect_url(request)
+        return str(super().get_login_redirect_url(request))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         return super().save_user(request, user, form, commit)

@@ -190,7 +190,7 @@ def _is_unchanged(membership: Membership, values: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def apply_people_import(*, people_import: PeopleImport, applied_by: User) -> dict[str, int]:
+def apply_people_import(*, people_import: PeopleImport, applied_by: User | None) -> dict[str, int]:
     """Write every row or none; refuse if any row has an error. Return the counts."""
     locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
     if locked.status != PeopleImport.Status.PREVIEW:

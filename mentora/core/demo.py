@@ -175,7 +175,7 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
         profile = profiles[index]
         if email_role == "mentor" or (email_role is None and (profile.level or 0) >= 7 and index % 2 == 0):
             enrollments.append(Enrollment(program=career, membership=membership, role="mentor", capacity=rng.randint(1, 3),
-                                          status=EnrollmentStatus.APPROVED if email_role is None else EnrollmentStatus.APPROVED))
+                                          status=EnrollmentStatus.APPROVED))
         elif email_role == "mentee" or (email_role is None and (profile.level or 0) <= 4 and index % 3 != 0):
             status = EnrollmentStatus.APPLIED if email_role == "mentee" and membership.user.email.startswith("mentee2") else EnrollmentStatus.APPROVED
             if email_role is None and index % 11 == 0:

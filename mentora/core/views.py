@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership, User
 from mentora.accounts.services import create_organization
 from mentora.core.access import AuthedRequest, org_view
+from mentora.core.dashboard import coordinator_dashboard, member_dashboard
 from mentora.core.errors import DomainError
 from mentora.core.forms import DiversitySettingsForm, OrganizationForm
 from mentora.core.models import AuditEvent
 from mentora.profiles.models import DiversityPolicy
 from mentora.profiles.services import set_diversity_policy
-from mentora.core.dashboard import coordinator_dashboard, member_dashboard
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

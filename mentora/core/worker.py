@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 
-def start_in_process_worker(*, interval: float = 1.0) -> threading.Thread | None:
+@dataclass
+class InProcessWorker:
+    thread: threading.Thread
+    worker: Any
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the loop to finish its current task and exit, then wait for it."""
+        self.worker.running = False
+        self.thread.join(timeout)
+
+
+def start_in_process_worker(*, interval: float = 1.0) -> InProcessWorker | None:
     """Start the database-backed worker on a daemon thread; None if tasks use another backend."""
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     if backend != "django_tasks_db.DatabaseBackend":
@@ -28,4 +41,4 @@ def start_in_process_worker(*, interval: float = 1.0) -> threading.Thread | None
     )
     thread = threading.Thread(target=worker.run, name="mentora-task-worker", daemon=True)
     thread.start()
-    return thread
+    return InProcessWorker(thread=thread, worker=worker)

@@ -176,4 +176,4 @@ def member_profile(request: HttpRequest, org: str, member_id: int) -> dict[str, 
     return profile_out(_load(member.pk))
 
 
-__all__ = ["router", "DomainError"]
+__all__ = ["DomainError", "router"]

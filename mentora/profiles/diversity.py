@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
@@ -13,9 +13,9 @@ PREFER_NOT_TO_SAY = "prefer_not_to_say"
 @dataclass(frozen=True)
 class DiversityAttribute:
     key: str
-    label: Promise
-    choices: tuple[tuple[str, Promise], ...]
-    consent: Promise
+    label: StrOrPromise
+    choices: tuple[tuple[str, StrOrPromise], ...]
+    consent: StrOrPromise
 
 
 _PNTS = (PREFER_NOT_TO_SAY, _("Prefer not to say"))

@@ -78,7 +78,7 @@ class DiversityForm(forms.Form):
             )
             self.fields[f"diversity_{key}"] = forms.ChoiceField(
                 label=attribute.label, required=False, initial=answers.get(key, ""),
-                choices=[("", _("— not answered —"))] + list(attribute.choices),
+                choices=[("", _("— not answered —")), *attribute.choices],
             )
 
     def answers(self) -> dict[str, str | None]:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mentora.profiles.models import Profile
 from mentora.programs.models import (
-    EnrollmentRole,
     EnrollmentQuestion,
+    EnrollmentRole,
     Program,
     QuestionKind,
 )

@@ -133,9 +133,7 @@ class Program(models.Model):
             return False
         if self.eligible_levels and profile.level not in self.eligible_levels:
             return False
-        if self.eligible_locations and profile.location not in self.eligible_locations:
-            return False
-        return True
+        return not (self.eligible_locations and profile.location not in self.eligible_locations)
 
     def role_labels(self) -> list[str]:
         return [str(EnrollmentRole(role).label) for role in self.roles_offered if role in EnrollmentRole.values]

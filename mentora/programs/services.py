@@ -151,7 +151,7 @@ def clean_answers(program: Program, role: str, raw: dict[str, Any]) -> dict[str,
         elif question.kind == QuestionKind.SCALE:
             if value not in (None, ""):
                 try:
-                    value = int(value)
+                    value = int(str(value))
                 except (TypeError, ValueError):
                     value = 0
                 if not 1 <= value <= 5:

@@ -45,11 +45,11 @@ def program_list(request: AuthedRequest) -> HttpResponse:
     my_enrollments = {
         e.program_id: e for e in Enrollment.objects.filter(membership=membership).only("program_id", "status", "role")
     }
-    programs = [
+    shown = [
         p for p in visible_programs(membership).order_by("-starts_on", "name")
         if p.pk in my_enrollments or p.is_eligible(profile)
     ]
-    rows = [{"program": p, "enrollment": my_enrollments.get(p.pk)} for p in programs]
+    rows = [{"program": p, "enrollment": my_enrollments.get(p.pk)} for p in shown]
     return render(request, "programs/list_member.html", {"rows": rows})
 
 

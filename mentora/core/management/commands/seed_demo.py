@@ -22,6 +22,6 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         verb = "Created" if result.created else "Reusing"
         self.stdout.write(f"{verb} demo organization “{result.organization.name}” with {result.people} people ({elapsed:.1f} s).")
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in result.sign_ins:
             self.stdout.write(f"  {role:<12} {email}")

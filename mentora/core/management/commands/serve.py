@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        thread = start_in_process_worker()
-        if thread is not None:
+        handle = start_in_process_worker()
+        if handle is not None:
             self.stdout.write("In-process task worker started.")
         call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,10 @@
+"""A task used only by tests of the task worker."""
+
+from django_tasks import task
+
+from mentora.core.models import record_audit_event
+
+
+@task()
+def record_ping(*, note: str) -> None:
+    record_audit_event(organization=None, actor=None, action="test.ping", details={"note": note})

@@ -1,0 +1,60 @@
+"""Production settings pass Django's deployment checks; environment switches work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))} | env
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy_with_no_warnings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-value-1234567890",
+        DJANGO_ALLOWED_HOSTS="mentora.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_secret():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.prod", DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+
+
+def test_database_and_redis_urls_switch_the_backends():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'],"
+        " s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'])"
+    )
+    result = run_manage(
+        "shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.base",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/db", REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.core.RedisChannelLayer", "django_tasks_rq.RQBackend",
+    ]
+
+
+def test_the_embedded_defaults_are_sqlite_memory_layers_and_a_database_queue():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['transaction_mode'],"
+        " s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "IMMEDIATE", "channels.layers.InMemoryChannelLayer", "django_tasks_db.DatabaseBackend",
+    ]
