@@ -29,6 +29,7 @@ from mentora.programs.services import create_program, preset_for
 
 DEMO_SLUG = "northwind"
 DEMO_PASSWORD = "mentora-demo-2026"
+PLATFORM_EMAIL = "platform@mentora.example"
 
 SITES = [
     ("Paris", "Europe/Paris", ["fr", "en"]),
@@ -76,6 +77,7 @@ class DemoResult:
 
 def _sign_ins() -> list[tuple[str, str]]:
     return [
+        ("platform", PLATFORM_EMAIL),
         ("admin", "admin@northwind.example"),
         ("coordinator", "coordinator@northwind.example"),
         ("mentor", "mentor1@northwind.example"),
@@ -99,7 +101,10 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
         DiversityPolicy(organization=organization, attribute="caregiver", use=DiversityUse.AGGREGATE),
     ])
     password = make_password(DEMO_PASSWORD)
-    named = {email: role for role, email in _sign_ins()}
+    named = {email: role for role, email in _sign_ins() if role != "platform"}
+    if not User.objects.filter(email=PLATFORM_EMAIL).exists():
+        platform = User.objects.create_superuser(email=PLATFORM_EMAIL, password=DEMO_PASSWORD, full_name="Platform Admin")
+        EmailAddress.objects.create(user=platform, email=platform.email, verified=True, primary=True)
     emails = list(named) + [f"person{i:03d}@northwind.example" for i in range(len(named), people)]
     users = []
     for index, email in enumerate(emails):

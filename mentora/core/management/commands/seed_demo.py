@@ -24,4 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} demo organization “{result.organization.name}” with {result.people} people ({elapsed:.1f} s).")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in result.sign_ins:
-            self.stdout.write(f"  {role:<12} {email}")
+            role = "platform admin (creates organizations)" if role == "platform" else role
+            self.stdout.write(f"  {email:<34} {role}")
