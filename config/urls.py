@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("mentora.accounts.urls")),
     path("o/<slug:org>/", include("mentora.profiles.urls")),
     path("o/<slug:org>/", include("mentora.programs.urls")),
+    path("o/<slug:org>/", include("mentora.mentorships.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

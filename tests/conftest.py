@@ -9,6 +9,8 @@ from django.test import Client
 
 from mentora.accounts.models import Membership, Role
 from mentora.core.models import Organization
+from mentora.mentorships.models import Mentorship
+from mentora.mentorships.services import create_mentorship
 from mentora.programs.models import Enrollment, Program
 from tests.factories import EnrollmentFactory, MembershipFactory, OrganizationFactory, ProgramFactory
 
@@ -28,6 +30,7 @@ class World:
     mentor_enrollment: Enrollment
     mentee_enrollment: Enrollment
     outsider_enrollment: Enrollment
+    mentorship: Mentorship
 
 
 @pytest.fixture
@@ -45,8 +48,10 @@ def world(db: None) -> World:
     mentor_enrollment = EnrollmentFactory(program=program, membership=mentor, role="mentor", capacity=2)
     mentee_enrollment = EnrollmentFactory(program=program, membership=mentee, role="mentee", status="applied")
     outsider_enrollment = EnrollmentFactory(program=other_program, membership=outsider, role="mentee")
+    mentorship = create_mentorship(program=program, members=[(mentor, "mentor"), (mentee, "mentee")],
+                                   created_by=coordinator.user)
     return World(org, other_org, admin, coordinator, member, mentor, mentee, outsider, program, other_program,
-                 mentor_enrollment, mentee_enrollment, outsider_enrollment)
+                 mentor_enrollment, mentee_enrollment, outsider_enrollment, mentorship)
 
 
 def client_for(membership: Membership | None) -> Client:

@@ -1,112 +1,34 @@
 """Every URL × every role: who may see what. Forbidden and missing answer the same (404).
 
-The meta-test at the bottom fails when a URL is added without an entry here.
+Entries live in tests/access_cases/<app>.py; the meta-test at the bottom fails when a URL is
+added without an entry.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import pkgutil
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.access_cases as access_cases
+from tests.access_cases import MISSING, ROLES, Case
 from tests.conftest import World, client_for
 
-ROLES = ("anonymous", "member", "mentor", "mentee", "coordinator", "admin", "outsider")
-OK, REDIRECT, MISSING, UNAUTHORIZED, UNPROCESSABLE = 200, 302, 404, 401, 422
 
-# Shorthands for the common shapes of expectation.
-ANY_MEMBER = {"anonymous": REDIRECT, "member": OK, "mentor": OK, "mentee": OK, "coordinator": OK, "admin": OK, "outsider": MISSING}
-COORDINATORS = {"anonymous": REDIRECT, "member": MISSING, "mentor": MISSING, "mentee": MISSING, "coordinator": OK, "admin": OK, "outsider": MISSING}
-ADMINS = {"anonymous": REDIRECT, "member": MISSING, "mentor": MISSING, "mentee": MISSING, "coordinator": MISSING, "admin": OK, "outsider": MISSING}
-API_ANY_MEMBER = {**ANY_MEMBER, "anonymous": UNAUTHORIZED}
-API_COORDINATORS = {**COORDINATORS, "anonymous": UNAUTHORIZED}
+def _collect(name: str) -> list[Case]:
+    found: list[Case] = []
+    for module_info in sorted(pkgutil.iter_modules(access_cases.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"tests.access_cases.{module_info.name}")
+        found.extend(getattr(module, name, []))
+    return found
 
 
-@dataclass
-class Case:
-    name: str
-    args: Callable[[World], list[Any]]
-    expect: dict[str, int]
-    method: str = "get"
-    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
-    json_body: bool = False
-
-
-def org(w: World) -> list[Any]:
-    return ["acme"]
-
-
-CASES: list[Case] = [
-    Case("core:home", lambda w: [], {"anonymous": REDIRECT, "member": REDIRECT, "mentor": REDIRECT, "mentee": REDIRECT,
-                                     "coordinator": REDIRECT, "admin": REDIRECT, "outsider": REDIRECT}),
-    Case("core:healthz", lambda w: [], dict.fromkeys(ROLES, OK)),
-    Case("core:organization_create", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}),
-    Case("core:dashboard", org, ANY_MEMBER),
-    Case("core:audit_log", org, ADMINS),
-    Case("core:organization_settings", org, ADMINS),
-    Case("accounts:invitation_accept", lambda w: ["no-such-token"], dict.fromkeys(ROLES, MISSING)),
-    Case("accounts:api_tokens", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
-    Case("accounts:api_token_revoke", lambda w: [999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}, "post"),
-    Case("accounts:people", org, COORDINATORS),
-    Case("accounts:invite", org, COORDINATORS),
-    Case("accounts:change_role", lambda w: ["acme", w.member.pk], {**ADMINS, "admin": REDIRECT}, "post", lambda w: {"role": "member"}),
-    Case("accounts:invitation_revoke", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}, "post"),
-    Case("accounts:import_upload", org, COORDINATORS),
-    Case("accounts:import_preview", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}),
-    Case("profiles:edit", org, ANY_MEMBER),
-    Case("profiles:detail", lambda w: ["acme", w.mentor.pk], ANY_MEMBER),
-    Case("profiles:skills", org, ADMINS),
-    Case("programs:list", org, ANY_MEMBER),
-    Case("programs:create", org, COORDINATORS),
-    Case("programs:detail", lambda w: ["acme", w.program.pk], ANY_MEMBER),
-    Case("programs:edit", lambda w: ["acme", w.program.pk], COORDINATORS),
-    Case("programs:questions", lambda w: ["acme", w.program.pk], COORDINATORS),
-    Case("programs:question_delete", lambda w: ["acme", w.program.pk, 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}, "post"),
-    Case("programs:enroll", lambda w: ["acme", w.program.pk], ANY_MEMBER),
-    Case("programs:enrollments", lambda w: ["acme", w.program.pk], COORDINATORS),
-    Case("programs:enrollment_decide", lambda w: ["acme", w.mentee_enrollment.pk], {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT},
-         "post", lambda w: {"decision": "waitlist"}),
-    Case("programs:enrollment_withdraw", lambda w: ["acme", w.mentee_enrollment.pk],
-         {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentee": REDIRECT}, "post"),
-    Case("programs:enrollment_capacity", lambda w: ["acme", w.mentor_enrollment.pk],
-         {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentor": REDIRECT}, "post", lambda w: {"capacity": 3}),
-    # The API: same rules; anonymous gets 401 instead of a sign-in redirect.
-    Case("api-1.0.0:me", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], OK)}),
-    Case("api-1.0.0:my_profile", org, API_ANY_MEMBER),
-    Case("api-1.0.0:update_my_profile", org, API_ANY_MEMBER, "patch", lambda w: {"headline": "Hello"}, True),
-    Case("api-1.0.0:member_profile", lambda w: ["acme", w.mentor.pk], API_ANY_MEMBER),
-    Case("api-1.0.0:list_programs", org, API_ANY_MEMBER),
-    Case("api-1.0.0:create_program", org, {**API_COORDINATORS, "coordinator": 201, "admin": 201}, "post",
-         lambda w: {"name": "New", "starts_on": "2027-01-01", "ends_on": "2027-03-01"}, True),
-    Case("api-1.0.0:get_program", lambda w: ["acme", w.program.pk], API_ANY_MEMBER),
-    Case("api-1.0.0:list_enrollments", lambda w: ["acme", w.program.pk], API_COORDINATORS),
-    Case("api-1.0.0:enroll", lambda w: ["acme", w.program.pk],
-         {**API_ANY_MEMBER, "member": 201, "mentor": 409, "mentee": 201, "coordinator": 201, "admin": 201}, "post",
-         lambda w: {"role": "mentor", "capacity": 1}, True),
-    Case("api-1.0.0:my_enrollments", org, API_ANY_MEMBER),
-    Case("api-1.0.0:decide", lambda w: ["acme", w.mentee_enrollment.pk], API_COORDINATORS, "post",
-         lambda w: {"decision": "approve"}, True),
-    Case("api-1.0.0:withdraw", lambda w: ["acme", w.mentee_enrollment.pk],
-         {**dict.fromkeys(ROLES, MISSING), "anonymous": UNAUTHORIZED, "mentee": OK}, "post"),
-]
-
-# Objects of another organization: every role of ours gets the same 404 as for a missing id.
-CROSS_TENANT = [
-    Case("programs:detail", lambda w: ["acme", w.other_program.pk], {}),
-    Case("programs:edit", lambda w: ["acme", w.other_program.pk], {}),
-    Case("programs:enrollments", lambda w: ["acme", w.other_program.pk], {}),
-    Case("programs:enroll", lambda w: ["acme", w.other_program.pk], {}),
-    Case("profiles:detail", lambda w: ["acme", w.outsider.pk], {}),
-    Case("programs:enrollment_decide", lambda w: ["acme", w.outsider_enrollment.pk], {}, "post", lambda w: {"decision": "approve"}),
-    Case("programs:enrollment_withdraw", lambda w: ["acme", w.outsider_enrollment.pk], {}, "post"),
-    Case("api-1.0.0:get_program", lambda w: ["acme", w.other_program.pk], {}),
-    Case("api-1.0.0:member_profile", lambda w: ["acme", w.outsider.pk], {}),
-    Case("api-1.0.0:decide", lambda w: ["acme", w.outsider_enrollment.pk], {}, "post", lambda w: {"decision": "approve"}, True),
-]
+CASES = _collect("CASES")
+CROSS_TENANT = _collect("CROSS_TENANT")
 
 
 def _client(world: World, role: str) -> Any:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mentora.accounts",
     "mentora.profiles",
     "mentora.programs",
+    "mentora.mentorships",
 ]
 
 MIDDLEWARE = [

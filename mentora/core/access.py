@@ -156,3 +156,28 @@ def access_member(membership: Membership, member_id: int) -> Membership:
         )
     except MembershipModel.DoesNotExist:
         raise Http404 from None
+
+
+def access_mentorship(membership: Membership, mentorship_id: int, *, manage: bool = False) -> Any:
+    """Return a mentorship its members may see, or (not private parts) the org's coordinators; else 404.
+
+    `manage=True` requires a coordinator. Private data inside (private notes, reasons) has its own
+    checks in the views that show it.
+    """
+    from mentora.mentorships.models import Mentorship
+
+    mentorships = Mentorship.objects.select_related("program__organization").filter(
+        program__organization=membership.organization
+    )
+    if manage:
+        require_coordinator(membership)
+    elif not membership.is_coordinator:
+        mentorships = mentorships.filter(members__membership=membership, members__left_at__isnull=True)
+    try:
+        return mentorships.distinct().get(pk=mentorship_id)
+    except Mentorship.DoesNotExist:
+        raise Http404 from None
+
+
+def is_mentorship_member(membership: Membership, mentorship: Any) -> bool:
+    return any(m.membership_id == membership.pk and m.left_at is None for m in mentorship.members.all())

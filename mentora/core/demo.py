@@ -24,7 +24,7 @@ from mentora.profiles.models import (
     ProfileSkill,
     Skill,
 )
-from mentora.programs.models import Enrollment, EnrollmentStatus, ProgramStatus
+from mentora.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentora.programs.services import create_program, preset_for
 
 DEMO_SLUG = "northwind"
@@ -194,4 +194,17 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
             enrollments.append(Enrollment(program=circles, membership=membership, role="mentor" if is_facilitator else "mentee",
                                           capacity=6 if is_facilitator else None, status=EnrollmentStatus.APPROVED))
     Enrollment.objects.bulk_create(enrollments)
+    _seed_mentorships(career, coordinator)
     return DemoResult(organization, True, len(memberships), _sign_ins())
+
+
+def _seed_mentorships(program: Program, coordinator: User) -> None:
+    """A dozen running pairs (mentor1 with mentee1 among them) so relationship pages have life."""
+    from mentora.mentorships.services import create_mentorship
+
+    approved = Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED).select_related("membership__user")
+    mentors = sorted((e for e in approved if e.role == "mentor"), key=lambda e: (e.membership.user.email != "mentor1@northwind.example", e.pk))
+    mentees = sorted((e for e in approved if e.role == "mentee"), key=lambda e: (e.membership.user.email != "mentee1@northwind.example", e.pk))
+    for mentor, mentee in list(zip(mentors, mentees, strict=False))[:12]:
+        create_mentorship(program=program, members=[(mentor.membership, "mentor"), (mentee.membership, "mentee")],
+                          created_by=coordinator, source="manual")

@@ -200,6 +200,9 @@ class Enrollment(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("mentees I can take"), null=True, blank=True, help_text=_("Mentors only.")
     )
+    assigned = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Mentees currently matched to this mentor in this program.")
+    )
     answers = models.JSONField(default=dict, blank=True)
     motivation = models.TextField(_("why I want to join"), blank=True, max_length=2000)
     decision_message = models.TextField(_("message to the applicant"), blank=True, max_length=2000)
@@ -223,6 +226,11 @@ class Enrollment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__lte=50), name="capacity_at_most_50"
+            ),
+            # Capacity can never be exceeded, whatever the code path or concurrency.
+            models.CheckConstraint(
+                condition=Q(assigned=0) | Q(capacity__isnull=False, assigned__lte=F("capacity")),
+                name="assigned_within_capacity",
             ),
         ]
 

@@ -254,6 +254,11 @@ def set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollment:
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if not locked.is_live:
         raise Conflict(_("This application is closed."))
+    if capacity < locked.assigned:
+        raise Conflict(
+            _("You already mentor %(n)d people in this program; capacity cannot go below that.") % {"n": locked.assigned},
+            field="capacity",
+        )
     locked.capacity = capacity
     locked.save(update_fields=["capacity", "updated_at"])
     return locked

@@ -1,0 +1,24 @@
+"""Access-matrix entries for accounts."""
+
+from tests.access_cases import (
+    ADMINS,
+    COORDINATORS,
+    MISSING,
+    OK,
+    REDIRECT,
+    ROLES,
+    Case,
+    org,
+)
+
+CASES: list[Case] = [
+    Case("accounts:invitation_accept", lambda w: ["no-such-token"], dict.fromkeys(ROLES, MISSING)),
+    Case("accounts:api_tokens", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
+    Case("accounts:api_token_revoke", lambda w: [999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}, "post"),
+    Case("accounts:people", org, COORDINATORS),
+    Case("accounts:invite", org, COORDINATORS),
+    Case("accounts:change_role", lambda w: ["acme", w.member.pk], {**ADMINS, "admin": REDIRECT}, "post", lambda w: {"role": "member"}),
+    Case("accounts:invitation_revoke", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}, "post"),
+    Case("accounts:import_upload", org, COORDINATORS),
+    Case("accounts:import_preview", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}),
+]
