@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.profiles.urls")),
     path("o/<slug:org>/", include("mentora.programs.urls")),
     path("o/<slug:org>/", include("mentora.mentorships.urls")),
+    path("o/<slug:org>/", include("mentora.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mentora.profiles",
     "mentora.programs",
     "mentora.mentorships",
+    "mentora.notifications",
 ]
 
 MIDDLEWARE = [

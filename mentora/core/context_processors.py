@@ -9,7 +9,13 @@ from django.http import HttpRequest
 
 def organizations(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
+    unread = 0
+    if membership is not None:
+        from mentora.notifications.models import Notification
+
+        unread = Notification.objects.unread().filter(recipient=membership.user_id, organization=membership.organization_id).count()
     return {
         "current_membership": membership,
         "current_org": membership.organization if membership else None,
+        "unread_notifications": unread,
     }

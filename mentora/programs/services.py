@@ -229,9 +229,20 @@ def decide_enrollment(*, enrollment: Enrollment, decision: str, message: str, de
         organization=locked.program.organization, actor=decided_by, action=f"enrollment.{decision}",
         target=locked, details={"from": previous, "to": locked.status},
     )
-    from mentora.programs.tasks import send_enrollment_decision
+    from django.urls import reverse
 
-    transaction.on_commit(lambda: send_enrollment_decision.enqueue(enrollment_id=locked.pk))
+    from mentora.notifications.services import notify
+
+    program = locked.program
+    body = _("Your application to %(program)s as %(role)s: %(status)s.") % {
+        "program": program.name, "role": locked.get_role_display(), "status": locked.get_status_display(),
+    }
+    notify(
+        recipients=[locked.membership.user], organization=program.organization, kind=f"enrollment.{decision}",
+        title=_("%(program)s: %(status)s") % {"program": program.name, "status": locked.get_status_display()},
+        body=body + (f"\n\n{locked.decision_message}" if locked.decision_message else ""),
+        url=reverse("programs:detail", args=[program.organization.slug, program.pk]),
+    )
     return locked
 
 

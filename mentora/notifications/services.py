@@ -1,0 +1,48 @@
+"""Notify people: an in-app row each, and an email after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentora.accounts.models import User
+from mentora.core.models import Organization
+from mentora.notifications.models import Notification
+
+
+def notify(
+    *, recipients: Iterable[User], organization: Organization, kind: str, title: str, body: str = "",
+    url: str = "", email: bool = True, dedupe_key: str = "",
+) -> list[Notification]:
+    """Create one notification per recipient and email it after commit.
+
+    With a non-empty `dedupe_key`, a recipient who already has a notification with that key gets
+    nothing new (the database enforces it), so retried or repeated tasks notify at most once.
+    """
+    created: list[Notification] = []
+    for recipient in {r.pk: r for r in recipients}.values():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=recipient, organization=organization, kind=kind, title=title[:200],
+                    body=body[:4000], url=url[:500], dedupe_key=dedupe_key[:200],
+                )
+        except IntegrityError:
+            continue  # already notified under this key
+        created.append(notification)
+    if email and created:
+        from mentora.notifications.tasks import email_notification
+
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: [email_notification.enqueue(notification_id=i) for i in ids])
+    return created
+
+
+def mark_read(*, user: User, organization: Organization, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or the given ones) read; return how many changed."""
+    unread = Notification.objects.unread().filter(recipient=user, organization=organization)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())

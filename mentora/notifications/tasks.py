@@ -1,0 +1,27 @@
+"""Email delivery of notifications (at most once per notification)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+from mentora.notifications.models import Notification
+
+
+@task()
+def email_notification(*, notification_id: int) -> None:
+    """Send the email for one notification; a second run finds it already sent and does nothing."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if not claimed:
+        return
+    notification = Notification.objects.select_related("recipient", "organization").get(pk=notification_id)
+    link = settings.MENTORA_BASE_URL.rstrip("/") + notification.url if notification.url.startswith("/") else notification.url
+    body = notification.body + (f"\n\n{link}" if link else "")
+    send_mail(
+        subject=f"[{notification.organization.name}] {notification.title}",
+        message=body.strip(),
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
