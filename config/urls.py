@@ -12,6 +12,8 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.profiles.urls")),
     path("o/<slug:org>/", include("mentora.programs.urls")),
     path("o/<slug:org>/", include("mentora.mentorships.urls")),
+    path("o/<slug:org>/", include("mentora.goals.urls")),
+    path("o/<slug:org>/", include("mentora.feedback.urls")),
     path("o/<slug:org>/", include("mentora.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

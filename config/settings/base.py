@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "mentora.profiles",
     "mentora.programs",
     "mentora.mentorships",
+    "mentora.goals",
+    "mentora.feedback",
     "mentora.notifications",
 ]
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.models import Membership
+from mentora.profiles.models import Cadence, Channel
 from mentora.programs.models import Program
 
 
@@ -150,6 +151,152 @@ class MentorshipTransition(models.Model):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
+class ResponseTime(models.TextChoices):
+    SAME_DAY = "same_day", _("Within a working day")
+    TWO_DAYS = "two_days", _("Within two working days")
+    WEEK = "week", _("Within a week")
+
+
+class Agreement(models.Model):
+    """One version of the mentorship's charter. A new version replaces the last one and is in
+    force once every current member has confirmed it; until then the previous confirmed version
+    stands."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveSmallIntegerField()
+    mentee_wants = models.TextField(_("What the mentee wants from this mentorship"), max_length=4000)
+    cadence = models.CharField(_("How often you meet"), max_length=10, choices=Cadence.choices)
+    session_minutes = models.PositiveSmallIntegerField(_("How long a session lasts (minutes)"))
+    channels = models.JSONField(_("Preferred channels"), default=list)
+    response_time = models.CharField(_("Expected response time"), max_length=10, choices=ResponseTime.choices)
+    boundaries = models.TextField(_("Boundaries and confidentiality"), max_length=4000)
+    feedback_how = models.TextField(_("How you give each other feedback"), max_length=2000)
+    ends_on = models.DateField(_("End date"))
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "version"], name="one_agreement_per_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_positive"),
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=15, session_minutes__lte=240), name="agreement_session_length_range"
+            ),
+            models.CheckConstraint(condition=Q(cadence__in=Cadence.values), name="agreement_cadence_valid"),
+            models.CheckConstraint(condition=Q(response_time__in=ResponseTime.values), name="agreement_response_time_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.version} for mentorship {self.mentorship_id}"
+
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(c).label) for c in self.channels if c in Channel.values]
+
+
+class AgreementConfirmation(models.Model):
+    """A member's confirmation of one agreement version."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="confirmations")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "membership"], name="one_confirmation_per_member_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} confirmed v{self.agreement_id}"
+
+
+class SessionLog(models.Model):
+    """A short record of one session: when, how long, how, what was discussed, what comes next."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="session_logs")
+    logged_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    held_on = models.DateField(_("Date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("Duration (minutes)"))
+    channel = models.CharField(_("Channel"), max_length=10, choices=Channel.choices)
+    topics = models.TextField(_("Topics"), max_length=4000)
+    next_steps = models.TextField(_("Next steps"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=600), name="session_duration_range"
+            ),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="session_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session on {self.held_on}"
+
+    def next_step_lines(self) -> list[str]:
+        return [line.strip(" -*\t") for line in self.next_steps.splitlines() if line.strip(" -*\t")]
+
+
+class NoteQuerySet(models.QuerySet["Note"]):
+    def visible_to(self, membership: Membership) -> NoteQuerySet:
+        """Shared notes, and the viewer's own private ones. Nobody else's private note, ever —
+        not for coordinators or admins either."""
+        return self.filter(Q(is_private=False) | Q(author=membership))
+
+
+class Note(models.Model):
+    """A note on a session: shared with the other side, or private to its author."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
+    session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, null=True, blank=True, related_name="notes")
+    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("Note"), max_length=10000)
+    is_private = models.BooleanField(_("Private to me"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{'Private' if self.is_private else 'Shared'} note {self.pk}"
+
+
+class ConcernQuerySet(models.QuerySet["Concern"]):
+    def visible_to(self, membership: Membership) -> ConcernQuerySet:
+        if membership.is_coordinator:
+            return self.filter(mentorship__program__organization_id=membership.organization_id)
+        return self.filter(reporter=membership)
+
+
+class Concern(models.Model):
+    """A concern reported privately to the program's coordinators; the other side never sees it."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="concerns")
+    reporter = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("What worries you?"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True) | Q(resolved_at__isnull=False),
+                name="concern_resolver_only_when_resolved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk} on mentorship {self.mentorship_id}"
+
+
 def member_roles_for(kind: str) -> tuple[str, ...]:
     return {"pair": ("mentor", "mentee"), "peer": ("peer",), "circle": ("facilitator", "mentee")}.get(kind, ())
 
@@ -158,10 +305,16 @@ __all__: list[Any] = [
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "Agreement",
+    "AgreementConfirmation",
+    "Concern",
     "MemberRole",
     "Mentorship",
     "MentorshipKind",
     "MentorshipMember",
     "MentorshipStatus",
     "MentorshipTransition",
+    "Note",
+    "ResponseTime",
+    "SessionLog",
 ]

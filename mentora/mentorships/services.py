@@ -131,6 +131,10 @@ def transition_mentorship(
         organization=locked.program.organization, actor=actor, action=f"mentorship.{to_status}", target=locked,
         details={"from": previous},
     )
+    if to_status == MentorshipStatus.COMPLETED:
+        from mentora.mentorships.tasks import send_completion_steps
+
+        transaction.on_commit(lambda: send_completion_steps.enqueue(mentorship_id=locked.pk))
     return locked
 
 

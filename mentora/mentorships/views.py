@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -13,8 +15,18 @@ from django.views.decorators.http import require_POST
 from mentora.core.access import AuthedRequest, access_mentorship, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
 from mentora.mentorships import services
+from mentora.mentorships.access import member_seat
+from mentora.mentorships.agreements import AgreementState, agreement_state
 from mentora.mentorships.forms import TransitionForm
-from mentora.mentorships.models import TRANSITIONS, Mentorship, MentorshipMember, MentorshipStatus, MentorshipTransition
+from mentora.mentorships.models import (
+    TRANSITIONS,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    MentorshipTransition,
+    Note,
+    SessionLog,
+)
 from mentora.mentorships.panels import panels_for
 
 MEMBERS = Prefetch("members", queryset=MentorshipMember.objects.select_related("membership__user", "membership__profile"))
@@ -62,11 +74,32 @@ def mentorship_home(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     actions = MEMBER_ACTIONS.get(mentorship.status, []) if is_member else []
     if membership.is_coordinator:
         actions = sorted(TRANSITIONS.get(mentorship.status, set()))
+    agreement = agreement_state(mentorship)
+    recent_sessions = list(SessionLog.objects.filter(mentorship=mentorship).select_related("logged_by__user")[:3])
+    recent_notes = list(Note.objects.visible_to(membership).filter(mentorship=mentorship)
+                        .select_related("author__user").order_by("-created_at")[:3])
+    seat = member_seat(membership, mentorship)
     return render(request, "mentorships/home.html", {
-        "mentorship": mentorship, "members": mentorship.active_members(), "transitions": transitions,
-        "is_member": is_member, "actions": [(a, MentorshipStatus(a).label) for a in actions],
-        "panels": panels_for(membership, mentorship), "form": TransitionForm(),
+        "mentorship": mentorship, "members": mentorship.active_members(), "is_member": is_member,
+        "actions": [(a, MentorshipStatus(a).label) for a in actions],
+        "panels": panels_for(membership, mentorship), "form": TransitionForm(), "agreement": agreement,
+        "recent_sessions": recent_sessions, "recent_notes": recent_notes, "seat": seat,
+        "timeline": _timeline(transitions, agreement, recent_sessions),
     })
+
+
+def _timeline(transitions: list[MentorshipTransition], agreement: AgreementState,
+              sessions: list[SessionLog]) -> list[tuple[datetime, str, str]]:
+    """What happened, newest first: changes of state, agreement versions, sessions."""
+    events: list[tuple[datetime, str, str]] = []
+    for t in transitions:
+        who = f" ({t.actor.display_name})" if t.actor else ""
+        events.append((t.created_at, f"{t.get_to_status_display()}{who}", t.reason))
+    if agreement.latest is not None:
+        events.append((agreement.latest.created_at, _("Agreement version %(v)s written") % {"v": agreement.latest.version}, ""))
+    for log in sessions:
+        events.append((log.created_at, _("Session of %(d)s logged") % {"d": log.held_on}, ""))
+    return sorted(events, key=lambda e: e[0], reverse=True)
 
 
 @require_POST

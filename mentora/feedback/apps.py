@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "mentora.feedback"
+    label = "feedback"
+    verbose_name = "Feedback"
+
+    def ready(self) -> None:
+        from mentora.feedback.panel import feedback_panel_context
+        from mentora.mentorships.panels import Panel, register_panel
+
+        register_panel(Panel("feedback", "feedback/_mentorship_panel.html", feedback_panel_context, order=30))

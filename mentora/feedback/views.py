@@ -1,0 +1,187 @@
+"""Check-ins, feedback and kudos, self-assessment with its chart, and the evaluation."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mentora.accounts.models import Membership
+from mentora.core.access import AuthedRequest, org_view
+from mentora.core.errors import DomainError
+from mentora.feedback import services
+from mentora.feedback.forms import ONE_TO_FIVE, CheckInForm, EvaluationForm, FeedbackForm
+from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Feedback, SelfAssessment
+from mentora.goals.models import Goal, Milestone
+from mentora.mentorships.access import access_relationship, member_seat
+
+UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def _fail(form: forms.BaseForm, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@org_view()
+def check_in(request: AuthedRequest, check_in_id: int) -> HttpResponse:
+    """The respondent's own check-in; nobody else opens it (coordinators see flags on their page)."""
+    membership = request.membership
+    found = CheckIn.objects.filter(pk=check_in_id, respondent=membership).values_list("mentorship_id", flat=True).first()
+    if found is None:
+        raise Http404
+    mentorship = access_relationship(membership, found, write=request.method == "POST")
+    item = CheckIn.objects.get(pk=check_in_id)
+    item.mentorship = mentorship
+    form = CheckInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and item.answered_at is None:
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                services.answer_check_in(check_in=item, **form.cleaned_data)
+            except DomainError as error:
+                _fail(form, error)
+            else:
+                messages.success(request, _("Thank you — check-in sent."))
+                return redirect("mentorships:home", org=membership.organization.slug, mentorship_id=mentorship.pk)
+    elif request.method == "POST":
+        status = HTTPStatus.CONFLICT
+    return render(request, "feedback/check_in.html", {"check_in": item, "mentorship": mentorship, "form": form},
+                  status=status)
+
+
+@org_view(role="coordinator")
+def flags(request: AuthedRequest) -> HttpResponse:
+    flagged = list(
+        CheckIn.objects.filter(mentorship__program__organization=request.membership.organization)
+        .exclude(flag_to_coordinator="").select_related("respondent__user", "mentorship__program")
+        .order_by("-answered_at")[:200]
+    )
+    overdue = list(CheckIn.objects.overdue().filter(mentorship__program__organization=request.membership.organization)
+                   .select_related("respondent__user", "mentorship__program")[:200])
+    return render(request, "feedback/flags.html", {"flagged": flagged, "overdue": overdue})
+
+
+@org_view()
+def feedback(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
+    membership = request.membership
+    mentorship = access_relationship(membership, mentorship_id, write=request.method == "POST")
+    seat = member_seat(membership, mentorship)
+    allow_anonymous = services.settings_for(mentorship).allow_anonymous_feedback
+    form = None
+    status = 200
+    if seat is not None and mentorship.is_open:
+        others = Membership.objects.filter(
+            pk__in=[m.membership_id for m in mentorship.active_members() if m.membership_id != membership.pk]
+        ).select_related("user")
+        form = FeedbackForm(
+            request.POST or None, recipients=others, goals=Goal.objects.filter(mentorship=mentorship),
+            milestones=Milestone.objects.filter(goal__mentorship=mentorship), allow_anonymous=allow_anonymous,
+        )
+        if request.method == "POST":
+            status = UNPROCESSABLE
+            if form.is_valid():
+                try:
+                    services.give_feedback(mentorship=mentorship, author=membership, **form.cleaned_data)
+                except DomainError as error:
+                    _fail(form, error)
+                else:
+                    messages.success(request, _("Sent. Thank you for taking the time."))
+                    return redirect("feedback:feedback", org=membership.organization.slug, mentorship_id=mentorship.pk)
+    entries = list(Feedback.objects.visible_to(membership).filter(mentorship=mentorship)
+                   .select_related("author__user", "recipient__user", "goal", "milestone"))
+    for entry in entries:
+        # Anonymous to the other side only: the author and coordinators still see who wrote it.
+        entry.shown_author = (_("Anonymous") if entry.is_anonymous and entry.author_id != membership.pk
+                              and not membership.is_coordinator else entry.author.user.display_name)
+    return render(request, "feedback/feedback.html", {
+        "mentorship": mentorship, "entries": entries, "form": form, "allow_anonymous": allow_anonymous,
+    }, status=status)
+
+
+def _assessment_form(skills: list[str], data: Any = None) -> forms.Form:
+    form = forms.Form(data)
+    for index, skill in enumerate(skills):
+        form.fields[f"skill_{index}"] = forms.TypedChoiceField(label=skill, coerce=int, choices=ONE_TO_FIVE,
+                                                               widget=forms.RadioSelect)
+    return form
+
+
+def _chart_rows(assessments: list[SelfAssessment]) -> list[dict[str, Any]]:
+    by_phase = {a.phase: {r.skill: r.rating for r in a.ratings.all()} for a in assessments}
+    before, after = by_phase.get(AssessmentPhase.START, {}), by_phase.get(AssessmentPhase.END, {})
+    return [{"skill": s, "before": before.get(s), "after": after.get(s), "y": 30 + i * 46}
+            for i, s in enumerate(dict.fromkeys([*before, *after]))]
+
+
+@org_view()
+def progress(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
+    """Self-assessment at the start and the end, and the before/after chart of each mentee."""
+    membership = request.membership
+    mentorship = access_relationship(membership, mentorship_id, write=request.method == "POST", allow_closed=True)
+    seat = member_seat(membership, mentorship)
+    assessments = list(SelfAssessment.objects.filter(mentorship=mentorship)
+                       .select_related("membership__user").prefetch_related("ratings"))
+    form = None
+    phase = None
+    status = 200
+    if seat is not None and seat.role in ("mentee", "peer"):
+        mine = {a.phase for a in assessments if a.membership_id == membership.pk}
+        phase = (AssessmentPhase.START if AssessmentPhase.START not in mine
+                 else AssessmentPhase.END if AssessmentPhase.END not in mine else None)
+        if phase is not None:
+            skills = services.assessment_skills(mentorship, membership)
+            form = _assessment_form(skills, request.POST or None)
+            if request.method == "POST":
+                status = UNPROCESSABLE
+                if form.is_valid():
+                    ratings = {skills[int(k.split("_")[1])]: v for k, v in form.cleaned_data.items()}
+                    try:
+                        services.save_self_assessment(mentorship=mentorship, membership=membership, phase=phase,
+                                                      ratings=ratings)
+                    except DomainError as error:
+                        _fail(form, error)
+                    else:
+                        messages.success(request, _("Self-assessment saved."))
+                        return redirect("feedback:progress", org=membership.organization.slug,
+                                        mentorship_id=mentorship.pk)
+    if request.method == "POST" and form is None:
+        raise Http404
+    people: dict[int, dict[str, Any]] = {}
+    for assessment in assessments:
+        people.setdefault(assessment.membership_id, {"name": assessment.membership.user.display_name, "items": []})
+        people[assessment.membership_id]["items"].append(assessment)
+    charts = [{"name": p["name"], "rows": _chart_rows(p["items"])} for p in people.values()]
+    for chart in charts:
+        chart["height"] = 40 + 46 * len(chart["rows"])
+    return render(request, "feedback/progress.html", {
+        "mentorship": mentorship, "charts": charts, "form": form, "phase": phase,
+        "phase_label": AssessmentPhase(phase).label if phase else "",
+    }, status=status)
+
+
+@org_view()
+def evaluation(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
+    membership = request.membership
+    mentorship = access_relationship(membership, mentorship_id, write=True, allow_closed=True)
+    done = Evaluation.objects.filter(mentorship=mentorship, membership=membership).first()
+    form = EvaluationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                services.save_evaluation(mentorship=mentorship, membership=membership, **form.cleaned_data)
+            except DomainError as error:
+                status = error.status_code
+                _fail(form, error)
+            else:
+                messages.success(request, _("Thank you for your evaluation."))
+                return redirect("mentorships:home", org=membership.organization.slug, mentorship_id=mentorship.pk)
+    return render(request, "feedback/evaluation.html", {"mentorship": mentorship, "form": form, "done": done},
+                  status=status)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class GoalsConfig(AppConfig):
+    name = "mentora.goals"
+    label = "goals"
+    verbose_name = "Goals"
+
+    def ready(self) -> None:
+        from mentora.goals.panel import goals_panel_context
+        from mentora.mentorships.panels import Panel, register_panel
+
+        register_panel(Panel("goals", "goals/_mentorship_panel.html", goals_panel_context, order=10))
