@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .availability import HOURS_PER_WEEK, utc_offset_hours, week_slots
+from .availability import HOURS_PER_WEEK, utc_offset_hours
+from .errors import InvalidInstance
 from .people import AttributeMode, Profile, Rules, Weights
 
 __all__ = ["FactorBlock", "ProfileEncoding", "encode_profiles", "project_text_vectors"]
@@ -70,24 +71,46 @@ def _category_index(values: Sequence[str | None]) -> tuple[dict[str, int], list[
     return vocabulary, [vocabulary[v] if v else -1 for v in values]
 
 
+def _scatter(shape: tuple[int, int], rows: list[int], cols: list[int],
+             values: list[float] | float) -> FloatMatrix:
+    matrix = np.zeros(shape, dtype=np.float32)
+    if rows:
+        matrix[np.array(rows, np.int64), np.array(cols, np.int64)] = values
+    return matrix
+
+
 def _set_factor(left_sets: Sequence[frozenset[str]], right_sets: Sequence[frozenset[str]],
                 ) -> tuple[FloatMatrix, FloatMatrix]:
     """Share of the left person's set the right person has; neutral when either set is empty."""
     vocabulary = {v: i for i, v in enumerate(sorted(set().union(*left_sets, *right_sets)))}
     width = len(vocabulary) + 1  # last column: constant
-    left = np.zeros((len(left_sets), width), dtype=np.float32)
-    right = np.zeros((len(right_sets), width), dtype=np.float32)
-    for row, values in enumerate(left_sets):
-        if values:
-            left[row, [vocabulary[v] for v in values]] = 1.0 / len(values)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for row, members in enumerate(left_sets):
+        if members:
+            share = 1.0 / len(members)
+            for member in members:
+                rows.append(row)
+                cols.append(vocabulary[member])
+                values.append(share)
         else:
-            left[row, -1] = NEUTRAL
-    for row, values in enumerate(right_sets):
-        if values:
-            right[row, [vocabulary[v] for v in values]] = 1.0
+            rows.append(row)
+            cols.append(width - 1)
+            values.append(NEUTRAL)
+    left = _scatter((len(left_sets), width), rows, cols, values)
+    rows, cols = [], []
+    empty_rows = []
+    for row, members in enumerate(right_sets):
+        if members:
+            for member in members:
+                rows.append(row)
+                cols.append(vocabulary[member])
         else:
-            right[row, :-1] = NEUTRAL
-        right[row, -1] = 1.0
+            empty_rows.append(row)
+    right = _scatter((len(right_sets), width), rows, cols, 1.0)
+    right[empty_rows, :-1] = NEUTRAL
+    right[:, -1] = 1.0
     return left, right
 
 
@@ -101,28 +124,39 @@ def _skills_factor(left: Sequence[Profile], right: Sequence[Profile],
     wanted = {skill for profile in left for skill in profile.skills_wanted}
     vocabulary = {s: i for i, s in enumerate(sorted(wanted & offered_count.keys()))}
     width = len(vocabulary) * MAX_LEVEL + 1
-
-    def rarity(skill: str) -> float:
-        return float(np.log((1.0 + len(right)) / (1.0 + offered_count.get(skill, 0))) + 1.0)
-
-    left_matrix = np.zeros((len(left), width), dtype=np.float32)
+    top_rarity = float(np.log(1.0 + len(right)) + 1.0)
+    rarity = {skill: float(np.log((1.0 + len(right)) / (1.0 + count)) + 1.0)
+              for skill, count in offered_count.items()}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for row, profile in enumerate(left):
         if not profile.skills_wanted:
-            left_matrix[row, -1] = NEUTRAL
+            rows.append(row)
+            cols.append(width - 1)
+            values.append(NEUTRAL)
             continue
-        levels = {s: min(max(int(v), 1), MAX_LEVEL) for s, v in profile.skills_wanted.items()}
-        norm = sum(rarity(s) * level for s, level in levels.items())
-        for skill, level in levels.items():
+        levels = [(s, min(max(int(v), 1), MAX_LEVEL), rarity.get(s, top_rarity))
+                  for s, v in profile.skills_wanted.items()]
+        norm = sum(weight * level for _, level, weight in levels)
+        for skill, level, weight in levels:
             if skill in vocabulary:
                 base = vocabulary[skill] * MAX_LEVEL
-                left_matrix[row, base:base + level] = rarity(skill) / norm
-    right_matrix = np.zeros((len(right), width), dtype=np.float32)
-    right_matrix[:, -1] = 1.0
+                for offset in range(level):
+                    rows.append(row)
+                    cols.append(base + offset)
+                    values.append(weight / norm)
+    left_matrix = _scatter((len(left), width), rows, cols, values)
+    rows, cols = [], []
     for row, profile in enumerate(right):
         for skill, offered in profile.skills_offered.items():
             if skill in vocabulary:
                 base = vocabulary[skill] * MAX_LEVEL
-                right_matrix[row, base:base + min(max(int(offered), 0), MAX_LEVEL)] = 1.0
+                for offset in range(min(max(int(offered), 0), MAX_LEVEL)):
+                    rows.append(row)
+                    cols.append(base + offset)
+    right_matrix = _scatter((len(right), width), rows, cols, 1.0)
+    right_matrix[:, -1] = 1.0
     return left_matrix, right_matrix
 
 
@@ -318,9 +352,24 @@ def _availability(left: Sequence[Profile], right: Sequence[Profile],
                   ) -> tuple[FloatMatrix, FloatMatrix]:
     """Weekly UTC hour slots; the overlap in hours is their dot product."""
     def slots(profiles: Sequence[Profile]) -> FloatMatrix:
-        matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
+        rows: list[int] = []
+        starts: list[int] = []
+        lengths: list[int] = []
         for row, profile in enumerate(profiles):
-            matrix[row] = week_slots(profile.availability, profile.time_zone)
+            offset = utc_offset_hours(profile.time_zone)
+            for slot in profile.availability:
+                if not (0 <= slot.day <= 6 and 0 <= slot.start_hour <= slot.end_hour <= 24):
+                    raise InvalidInstance(f"invalid availability slot {slot}")
+                rows.append(row)
+                starts.append(slot.day * 24 + slot.start_hour - offset)
+                lengths.append(slot.end_hour - slot.start_hour)
+        matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
+        if rows:
+            length = np.array(lengths, np.int64)
+            first = np.repeat(np.array(starts, np.int64), length)
+            step = np.arange(len(first)) - np.repeat(np.cumsum(length) - length, length)
+            matrix[np.repeat(np.array(rows, np.int64), length),
+                   (first + step) % HOURS_PER_WEEK] = 1.0
         return matrix
 
     return slots(left), slots(right)

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CandidateSet", "ExplicitPairs", "PairSpace", "top_k_of_block"]
+__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "top_k_of_block"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -112,43 +112,125 @@ class ExplicitPairs:
         return self.rows[keep], self.cols[keep], self.scores[keep]
 
 
-def top_k_of_block(block: npt.NDArray[np.float32], k: int, row_offset: int,
-                   column_best: tuple[npt.NDArray[np.float32], IntArray] | None,
-                   ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32],
-                              tuple[npt.NDArray[np.float32], IntArray]]:
-    """Select a dense block's row top-``k`` and merge its column top-``k`` into the running one.
+def _row_top_k(block: npt.NDArray[np.float32], k: int,
+               ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32]]:
+    """Return (local row, col, score) of each row's ``k`` best entries (ties: lower column).
 
-    ``block`` holds scores with ``-inf`` for pairs not allowed. Returns the row candidates
-    ``(rows, cols, scores)``, with ``-inf`` entries kept (the caller drops them; they make the
-    bound ``-inf``), and the running ``(values, rows)`` of the column top ``k``, shape
-    ``(k', n_right)``.
+    A threshold from a sample of columns (its ``k``-th best can only be lower than the row's)
+    keeps the selection to a compare and a small sort instead of a full partition of each row.
+    """
+    n_rows, n_cols = block.shape
+    sample = min(n_cols, max(64 * k, 4096))
+    if sample > k:
+        threshold = np.partition(block[:, :sample], sample - k, axis=1)[:, sample - k]
+    else:
+        threshold = np.full(n_rows, -np.inf, dtype=block.dtype)
+    rows, cols = np.nonzero(block >= threshold[:, None])
+    scores = block[rows, cols]
+    keep = np.isfinite(scores)
+    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    # Row, then descending score; the stable sort keeps ties in column order.
+    order = np.argsort(rows + (1.0 - scores.astype(np.float64)) * 0.5, kind="stable")
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    starts = np.searchsorted(rows, np.arange(n_rows + 1))
+    rank = np.arange(len(rows)) - np.repeat(starts[:-1], np.diff(starts))
+    keep = rank < k
+    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), scores[keep]
+
+
+class ColumnTopK:
+    """Each column's running top ``k`` over streamed row blocks (ties: lower row first).
+
+    Entries beating a column's current ``k``-th best are buffered and compacted now and then,
+    so a block costs one comparison pass instead of a partition of every column.
+
+    Examples
+    --------
+    >>> best = ColumnTopK(k=1, n_cols=2)
+    >>> best.add(np.array([[0.2, 0.5], [0.9, 0.1]], dtype=np.float32), row_offset=0)
+    >>> best.add(np.array([[0.3, 0.7]], dtype=np.float32), row_offset=2)
+    >>> rows, cols, values, bound = best.result()
+    >>> rows.tolist(), cols.tolist(), bound.tolist()
+    ([1, 2], [0, 1], [0.8999999761581421, 0.699999988079071])
+    """
+
+    def __init__(self, k: int, n_cols: int) -> None:
+        self.k = k
+        self.n_cols = n_cols
+        self.kth = np.full(n_cols, -np.inf, dtype=np.float32)
+        self._rows: list[IntArray] = []
+        self._cols: list[IntArray] = []
+        self._values: list[npt.NDArray[np.float32]] = []
+        self._pending = 0
+
+    def add(self, block: npt.NDArray[np.float32], row_offset: int) -> None:
+        """Offer every entry of a block whose first row is ``row_offset``."""
+        hits = block > self.kth[None, :]
+        n_rows = block.shape[0]
+        if np.count_nonzero(hits) > 2 * self.k * self.n_cols:
+            # Early blocks: most entries beat the running k-th best; partition instead.
+            take = min(self.k, n_rows)
+            part = np.argpartition(block, n_rows - take, axis=0)[n_rows - take:]
+            values = np.take_along_axis(block, part, axis=0).reshape(-1)
+            rows = part.reshape(-1).astype(np.int64)
+            cols = np.broadcast_to(np.arange(self.n_cols), part.shape).reshape(-1)
+            finite = np.isfinite(values)
+            rows, cols, values = rows[finite], cols[finite].astype(np.int64), values[finite]
+        else:
+            rows, cols = np.nonzero(hits)
+            values = block[rows, cols]
+        self._rows.append(rows.astype(np.int64) + row_offset)
+        self._cols.append(cols.astype(np.int64))
+        self._values.append(values)
+        self._pending += len(rows)
+        if self._pending > 4 * self.k * self.n_cols:
+            self._compact()
+
+    def _compact(self) -> None:
+        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, np.int64)
+        cols = np.concatenate(self._cols) if self._cols else np.zeros(0, np.int64)
+        values = (np.concatenate(self._values) if self._values
+                  else np.zeros(0, np.float32))
+        # Column, then descending value; stable, so ties keep the earlier (lower) row first.
+        order = np.argsort(cols + (1.0 - values.astype(np.float64)) * 0.5, kind="stable")
+        rows, cols, values = rows[order], cols[order], values[order]
+        starts = np.searchsorted(cols, np.arange(self.n_cols + 1))
+        position = np.arange(len(cols)) - np.repeat(starts[:-1], np.diff(starts))
+        keep = position < self.k
+        rows, cols, values = rows[keep], cols[keep], values[keep]
+        self._rows, self._cols, self._values = [rows], [cols], [values]
+        self._pending = len(rows)
+        counts = np.bincount(cols, minlength=self.n_cols)
+        self.kth = np.full(self.n_cols, -np.inf, dtype=np.float32)
+        full = np.flatnonzero(counts >= self.k)
+        ends = np.cumsum(counts)
+        self.kth[full] = values[ends[full] - 1]
+
+    def result(self) -> tuple[IntArray, IntArray, npt.NDArray[np.float32], FloatArray]:
+        """Return ``(rows, cols, values)`` of the top ``k`` of every column and its bound.
+
+        The bound of a column is its ``k``-th best value, ``-inf`` if it has fewer than ``k``.
+        """
+        self._compact()
+        return self._rows[0], self._cols[0], self._values[0], self.kth.astype(np.float64)
+
+
+def top_k_of_block(block: npt.NDArray[np.float32], k: int, row_offset: int,
+                   column_best: ColumnTopK | None) -> tuple[IntArray, IntArray,
+                                                            npt.NDArray[np.float32]]:
+    """Return a dense block's row top-``k`` and offer the block to the running column top-``k``.
+
+    ``block`` holds scores with ``-inf`` for pairs not allowed; only allowed pairs are returned,
+    at most ``k`` per row, sorted by row then descending score.
 
     Examples
     --------
     >>> block = np.array([[0.1, 0.9, 0.5], [0.7, 0.2, 0.3]], dtype=np.float32)
-    >>> rows, cols, scores, (best, best_rows) = top_k_of_block(block, 1, 10, None)
-    >>> rows.tolist(), cols.tolist(), best_rows.tolist()
-    ([10, 11], [1, 0], [[11, 10, 10]])
+    >>> rows, cols, scores = top_k_of_block(block, 1, 10, None)
+    >>> rows.tolist(), cols.tolist()
+    ([10, 11], [1, 0])
     """
-    n_rows, n_cols = block.shape
-    if n_cols > k:
-        row_cols = np.argpartition(block, n_cols - k, axis=1)[:, n_cols - k:]
-    else:
-        row_cols = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
-    row_scores = np.take_along_axis(block, row_cols, axis=1)
-    row_ids = np.repeat(np.arange(row_offset, row_offset + n_rows), row_cols.shape[1])
-    if n_rows > k:
-        col_rows = np.argpartition(block, n_rows - k, axis=0)[n_rows - k:]
-    else:
-        col_rows = np.broadcast_to(np.arange(n_rows)[:, None], (n_rows, n_cols))
-    col_values = np.take_along_axis(block, col_rows, axis=0)
-    col_rows = col_rows + row_offset
+    local_rows, cols, scores = _row_top_k(block, k)
     if column_best is not None:
-        col_values = np.vstack([column_best[0], col_values])
-        col_rows = np.vstack([column_best[1], col_rows])
-        if col_values.shape[0] > k:
-            keep = np.argpartition(col_values, col_values.shape[0] - k, axis=0)[-k:]
-            col_values = np.take_along_axis(col_values, keep, axis=0)
-            col_rows = np.take_along_axis(col_rows, keep, axis=0)
-    return (row_ids.astype(np.int64), row_cols.reshape(-1).astype(np.int64),
-            row_scores.reshape(-1), (col_values, col_rows.astype(np.int64)))
+        column_best.add(block, row_offset)
+    return local_rows + row_offset, cols, scores

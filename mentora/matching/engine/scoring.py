@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .features import ProfileEncoding
-from .pairs import CandidateSet, FloatArray, IntArray, top_k_of_block
+from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, top_k_of_block
 
 __all__ = ["ProfileScorer", "SparsePairs"]
 
@@ -118,33 +118,31 @@ class ProfileScorer:
             forbidden = self.forbidden.in_rows(rows)
         scores[bonus[0], bonus[1]] += (bonus[2] * self.bonus_share).astype(np.float32)
         scores[forbidden[0], forbidden[1]] = -np.inf
-        np.clip(scores, 0.0, 1.0, out=scores, where=np.isfinite(scores))
+        # Factors are in [0, 1] so the weighted mean is too; only the choices bonus can push a
+        # float32 sum a hair above 1 (-inf, for pairs not allowed, is left alone).
+        np.minimum(scores, np.float32(1.0), out=scores)
         return scores
 
     def candidates(self, k: int) -> CandidateSet:
         """Stream all pairs once; keep each row's and column's top ``k`` and the bounds."""
         pieces: list[tuple[IntArray, IntArray, npt.NDArray[np.float32]]] = []
-        column_best: tuple[npt.NDArray[np.float32], IntArray] | None = None
+        column_best = ColumnTopK(k, self.n_right)
         row_bound = np.full(self.n_left, -np.inf)
         step = self.rows_per_block
         for start in range(0, self.n_left, step):
             stop = min(start + step, self.n_left)
-            rows, cols, scores, column_best = top_k_of_block(
-                self.block(slice(start, stop)), k, start, column_best)
-            if self.n_right > k:
-                row_bound[start:stop] = scores.reshape(stop - start, -1).min(axis=1)
+            rows, cols, scores = top_k_of_block(self.block(slice(start, stop)), k, start,
+                                                column_best)
+            # A row's bound is its k-th best kept score when it has k; else nothing was left out.
+            counts = np.bincount(rows - start, minlength=stop - start)
+            kth = np.full(stop - start, -np.inf)
+            full = np.flatnonzero(counts >= k)
+            ends = np.cumsum(counts)
+            kth[full] = scores[ends[full] - 1]
+            row_bound[start:stop] = kth
             pieces.append((rows, cols, scores))
-        col_bound = np.full(self.n_right, -np.inf)
-        if column_best is not None:
-            values, best_rows = column_best
-            if self.n_left > k:
-                col_bound = values.min(axis=0).astype(np.float64)
-            cols = np.broadcast_to(np.arange(self.n_right), values.shape)
-            pieces.append((best_rows.reshape(-1), cols.reshape(-1).astype(np.int64),
-                           values.reshape(-1)))
-        if not pieces:
-            empty = np.zeros(0, np.int64)
-            return CandidateSet(empty, empty, np.zeros(0), row_bound, col_bound)
+        best_rows, best_cols, best_values, col_bound = column_best.result()
+        pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
         cols = np.concatenate([p[1] for p in pieces])
         all_scores = np.concatenate([p[2] for p in pieces]).astype(np.float64)
