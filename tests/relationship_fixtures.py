@@ -1,0 +1,65 @@
+"""Objects inside `world.mentorship` (and one in another organization) for relationship tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from mentora.feedback.models import CheckIn
+from mentora.goals.models import ChecklistItem, Goal, Milestone
+from mentora.mentorships.models import Mentorship
+from mentora.mentorships.services import create_mentorship
+from tests.conftest import World
+from tests.factories import EnrollmentFactory, MembershipFactory
+
+
+def goal_of(world: World) -> Goal:
+    goal, _created = Goal.objects.get_or_create(
+        mentorship=world.mentorship, title="Give a talk at the all-hands",
+        defaults={"owner": world.mentee, "description": "A ten minute talk on our data platform at the all-hands",
+                  "measure": "Talk given, 3 questions answered", "achievable": "Two months and my mentor's review",
+                  "relevance": "Leads present their work, and I want to lead",
+                  "target_on": timezone.localdate() + timedelta(days=60), "created_by": world.mentee},
+    )
+    return goal
+
+
+def milestone_of(world: World) -> Milestone:
+    milestone, _created = Milestone.objects.get_or_create(
+        goal=goal_of(world), title="Outline", defaults={"due_on": timezone.localdate() + timedelta(days=10)})
+    return milestone
+
+
+def item_of(world: World) -> ChecklistItem:
+    item, _created = ChecklistItem.objects.get_or_create(goal=goal_of(world), text="Pick a topic")
+    return item
+
+
+def check_in_of(world: World) -> CheckIn:
+    check_in, _created = CheckIn.objects.get_or_create(
+        mentorship=world.mentorship, respondent=world.mentee, sequence=1,
+        defaults={"due_on": timezone.localdate(), "sent_at": timezone.now()})
+    return check_in
+
+
+def foreign_mentorship(world: World) -> Mentorship:
+    """A mentorship in the other organization (Globex), with a goal and a check-in."""
+    found = Mentorship.objects.filter(program=world.other_program).first()
+    if found:
+        return found
+    mentor = MembershipFactory(organization=world.other_org)
+    EnrollmentFactory(program=world.other_program, membership=mentor, role="mentor", capacity=2)
+    mentorship = create_mentorship(program=world.other_program, members=[(mentor, "mentor"), (world.outsider, "mentee")],
+                                   created_by=None)
+    goal = Goal.objects.create(mentorship=mentorship, owner=world.outsider, title="Globex goal", description="x",
+                               measure="1", achievable="x", relevance="x",
+                               target_on=timezone.localdate() + timedelta(days=30))
+    Milestone.objects.create(goal=goal, title="Globex milestone", due_on=timezone.localdate() + timedelta(days=5))
+    ChecklistItem.objects.create(goal=goal, text="Globex item")
+    CheckIn.objects.create(mentorship=mentorship, respondent=world.outsider, sequence=1, due_on=timezone.localdate())
+    return mentorship
+
+
+def foreign_goal(world: World) -> Goal:
+    return Goal.objects.get(mentorship=foreign_mentorship(world))
