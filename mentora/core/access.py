@@ -24,6 +24,7 @@ R = TypeVar("R", bound=HttpResponse)
 class AuthedRequest(HttpRequest):
     user: User  # type: ignore[assignment]
     membership: Membership
+    htmx: Any  # django-htmx's HtmxDetails (truthy for htmx requests)
 
 
 def get_membership(user: Any, org_slug: str) -> Membership:

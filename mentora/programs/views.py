@@ -96,6 +96,9 @@ def program_detail(request: AuthedRequest, program_id: int) -> HttpResponse:
         "program": program, "my_enrollments": my_enrollments,
         "questions": program.questions.all(), "capacity_form": CapacityForm(),
         "can_enroll": program.is_open and any(r not in {e.role for e in my_enrollments if e.is_live} for r in program.roles_offered),
+        "can_find_mentor": program.matching_mode != "coordinator" and any(
+            e.role == "mentee" and e.status == "approved" for e in my_enrollments
+        ),
     }
     if membership.is_coordinator:
         context["counts"] = Program.objects.filter(pk=program.pk).with_enrollment_counts().get()

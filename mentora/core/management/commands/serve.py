@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from mentora.core.periodic import start_periodic_thread
 from mentora.core.worker import start_in_process_worker
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         handle = start_in_process_worker()
         if handle is not None:
             self.stdout.write("In-process task worker started.")
+        start_periodic_thread()
         call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,105 @@
+"""What-if figures for a run: match rate, score spread, load, unmatched reasons, group spreads.
+
+Groups smaller than PRIVACY_THRESHOLD are hidden so nobody can be singled out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from typing import Any
+
+PRIVACY_THRESHOLD = 5
+
+
+def _describe(scores: list[float]) -> dict[str, float | None]:
+    if not scores:
+        return {"mean": None, "median": None, "min": None, "max": None}
+    return {"mean": round(statistics.fmean(scores), 4), "median": round(statistics.median(scores), 4),
+            "min": round(min(scores), 4), "max": round(max(scores), 4)}
+
+
+def group_spread(scores_by_person: dict[str, float], attribute_of: dict[str, str | None], everyone: list[str]) -> list[dict[str, Any]]:
+    """Per group: people, matched, mean score — groups under the threshold are merged as hidden."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for person in everyone:
+        members[attribute_of.get(person) or "—"].append(person)
+    rows, hidden = [], 0
+    for group, people in sorted(members.items()):
+        if len(people) < PRIVACY_THRESHOLD:
+            hidden += len(people)
+            continue
+        matched = [scores_by_person[p] for p in people if p in scores_by_person]
+        rows.append({"group": group, "people": len(people), "matched": len(matched),
+                     "match_rate": round(len(matched) / len(people), 4), "mean_score": _describe(matched)["mean"]})
+    if hidden:
+        rows.append({"group": None, "people": hidden, "hidden": True})
+    return rows
+
+
+def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[str, str]:
+    """A plain reason per unmatched mentee, from the snapshot (first that applies)."""
+    mentors = instance.get("mentors", [])
+    offered = set()
+    for mentor in mentors:
+        if mentor.get("capacity", 0) > 0:
+            offered |= set(mentor["profile"].get("skills_offered", {}))
+    free_seats = sum(max(0, m.get("capacity", 0)) for m in mentors)
+    mentees = {m["id"]: m for m in instance.get("mentees", instance.get("people", []))}
+    demand = len(mentees)
+    reasons: dict[str, str] = {}
+    for person in unmatched:
+        profile = mentees.get(person, {}).get("profile", {})
+        wanted = set(profile.get("skills_wanted", {}))
+        if instance.get("form") == "peer":
+            reasons[person] = "odd_one_out"
+        elif free_seats == 0 or demand > free_seats:
+            reasons[person] = "capacity_exhausted"
+        elif wanted and not wanted & offered:
+            reasons[person] = "no_one_with_the_skill"
+        elif profile.get("languages") and not any(
+            set(profile["languages"]) & set(m["profile"].get("languages", [])) or not m["profile"].get("languages")
+            for m in mentors if m.get("capacity", 0) > 0
+        ):
+            reasons[person] = "no_shared_language"
+        else:
+            reasons[person] = "constraints"
+    return reasons
+
+
+REASON_LABELS = {
+    "capacity_exhausted": "Not enough mentor places for everyone",
+    "no_one_with_the_skill": "No available mentor offers the skills they want",
+    "no_shared_language": "No available mentor shares a language",
+    "odd_one_out": "Odd number of people, or no compatible partner left",
+    "constraints": "Hard rules (reporting line, time zones, past pairs, avoid lists) left no mentor",
+}
+
+
+def run_quality(instance: dict[str, Any], pairs: list[tuple[str, str, float]], unmatched: list[str]) -> dict[str, Any]:
+    """Figures for the preview. `pairs` are (mentee or member, mentor or partner, score)."""
+    people = instance.get("mentees") or instance.get("people") or []
+    everyone = [p["id"] for p in people]
+    scores = [score for _a, _b, score in pairs]
+    score_of = {a: score for a, _b, score in pairs}
+    if instance.get("form") == "peer":
+        score_of |= {b: score for _a, b, score in pairs}
+    load = Counter(b for _a, b, _s in pairs) if instance.get("form") != "peer" else Counter()
+    capacity = {m["id"]: m.get("capacity", 0) for m in instance.get("mentors", [])}
+    profile_of = {p["id"]: p.get("profile", {}) for p in people}
+    matched_count = len({a for a, _b, _s in pairs} | ({b for _a, b, _s in pairs} if instance.get("form") == "peer" else set()))
+    return {
+        "people": len(everyone),
+        "matched": matched_count,
+        "match_rate": round(matched_count / len(everyone), 4) if everyone else 0.0,
+        "total_score": round(sum(scores), 4),
+        "scores": _describe(scores),
+        "unmatched": len(unmatched),
+        "mentor_load": sorted(
+            ({"mentor": mentor, "matched": load.get(mentor, 0), "free": capacity.get(mentor, 0)} for mentor in capacity),
+            key=lambda row: (-row["matched"], row["mentor"]),
+        ),
+        "by_department": group_spread(score_of, {p: profile_of[p].get("department") for p in everyone}, everyone),
+        "by_site": group_spread(score_of, {p: profile_of[p].get("site") for p in everyone}, everyone),
+        "by_level": group_spread(score_of, {p: str(profile_of[p].get("seniority") or "—") for p in everyone}, everyone),
+    }

@@ -1,0 +1,99 @@
+"""Ranked mentor suggestions for one mentee, with the same explanations coordinators see."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+
+from mentora.accounts.models import Membership
+from mentora.matching.embeddings import text_vectors_for_instance
+from mentora.matching.engine import Mentee, Mentor, prepare_mentor_pairs
+from mentora.matching.engine.explain import explain_pairs
+from mentora.matching.engine.interchange import parse_profile, parse_rules, parse_weights
+from mentora.matching.models import MatchingSettings, MentorshipRequest, RequestStatus
+from mentora.matching.snapshot import build_instance
+from mentora.programs.models import Program
+
+# Scores this close count as a tie; ties rotate daily so the same few mentors are not always first.
+ROTATION_BAND = 0.03
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    mentor_id: int
+    score: float
+    explanation: list[dict[str, Any]]
+    free_places: int
+    open_requests: int
+
+
+def unresponsive_mentors(program: Program, *, now: Any = None) -> set[int]:
+    """Mentors paused from suggestions: two or more requests expired unanswered in 30 days."""
+    now = now or timezone.now()
+    expired = MentorshipRequest.objects.filter(
+        program=program, status=RequestStatus.EXPIRED, responded_at__isnull=True, expires_at__gte=now - timedelta(days=30)
+    ).values_list("mentor_id", flat=True)
+    counts: dict[int, int] = {}
+    for mentor_id in expired:
+        counts[mentor_id] = counts.get(mentor_id, 0) + 1
+    return {mentor for mentor, n in counts.items() if n >= 2}
+
+
+def suggest_mentors(*, program: Program, mentee: Membership, matching: MatchingSettings, limit: int | None = None) -> list[Suggestion]:
+    """Rank mentors with free places for this mentee; popular mentors with full inboxes step back."""
+    instance = build_instance(program, matching)
+    me = next((m for m in instance.get("mentees", []) if m["id"] == str(mentee.pk)), None)
+    if me is None:
+        return []
+    open_requests: dict[str, int] = {}
+    for mentor_id in MentorshipRequest.objects.open().filter(program=program).values_list("mentor_id", flat=True):
+        open_requests[str(mentor_id)] = open_requests.get(str(mentor_id), 0) + 1
+    paused = {str(m) for m in unresponsive_mentors(program)}
+    mentors_data = [
+        m for m in instance.get("mentors", [])
+        if m["capacity"] > 0 and m["id"] not in paused and m["id"] != str(mentee.pk)
+        # A mentor whose inbox already holds twice their free places is not featured for now.
+        and open_requests.get(m["id"], 0) < 2 * m["capacity"]
+    ]
+    if not mentors_data:
+        return []
+    weights = parse_weights(instance["weights"])
+    rules = parse_rules(instance["rules"])
+    vectors = text_vectors_for_instance({"mentees": [me], "mentors": mentors_data}) if weights.text > 0 else {}
+    vectors_np = {k: np.asarray(v, dtype=np.float32) for k, v in vectors.items()}
+    engine_mentee = Mentee(me["id"], parse_profile(me["profile"], "mentee"), tuple(me.get("choices", [])), frozenset(me.get("avoid", [])))
+    engine_mentors = [
+        Mentor(m["id"], m["capacity"], parse_profile(m["profile"], "mentor"), m.get("max_total"), m.get("load_elsewhere", 0))
+        for m in mentors_data
+    ]
+    prepared = prepare_mentor_pairs([engine_mentee], engine_mentors, weights=weights, rules=rules, text_vectors=vectors_np or None)
+    if not prepared.mentors:
+        return []
+    scores = prepared.scorer.block(slice(0, 1))[0]
+    allowed = np.flatnonzero(np.isfinite(scores))
+    today = timezone.localdate().isoformat()
+
+    def rotation(mentor_id: str) -> str:
+        return hashlib.sha256(f"{today}:{mentee.pk}:{mentor_id}".encode()).hexdigest()
+
+    ranked = sorted(
+        allowed.tolist(),
+        key=lambda col: (-round(float(scores[col]) / ROTATION_BAND), rotation(prepared.mentors[col].id)),
+    )[: limit or matching.suggestions_count]
+    explanations = explain_pairs(
+        prepared.scorer, np.zeros(len(ranked), dtype=np.int64), np.array(ranked, dtype=np.int64),
+        [engine_mentee.profile], [m.profile for m in prepared.mentors], rules,
+    ) if ranked else []
+    return [
+        Suggestion(
+            mentor_id=int(prepared.mentors[col].id), score=float(scores[col]),
+            explanation=[share.to_json() for share in explanation],
+            free_places=prepared.mentors[col].capacity, open_requests=open_requests.get(prepared.mentors[col].id, 0),
+        )
+        for col, explanation in zip(ranked, explanations, strict=True)
+    ]

@@ -1,0 +1,303 @@
+"""Coordinator matching (settings, runs, preview, adjust, publish) and participant requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentora.accounts.models import Membership
+from mentora.core.access import AuthedRequest, access_program, org_view
+from mentora.core.errors import DomainError
+from mentora.matching import requests as mentorship_requests
+from mentora.matching import services
+from mentora.matching.forms import AnswerForm, MatchingSettingsForm, RequestForm, RespondForm
+from mentora.matching.models import FACTOR_LABELS, MatchRun, MentorshipRequest, ProposedMatch
+from mentora.matching.quality import REASON_LABELS
+from mentora.matching.snapshot import settings_for
+from mentora.matching.suggestions import suggest_mentors, unresponsive_mentors
+from mentora.matching.words import explain_in_words
+from mentora.programs.models import EnrollmentRole, EnrollmentStatus, MatchingMode
+
+
+def _run(membership: Membership, program_id: int, run_id: int) -> MatchRun:
+    program = access_program(membership, program_id, manage=True)
+    run = MatchRun.objects.select_related("program__organization").filter(pk=run_id, program=program).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def _people(ids: set[int]) -> dict[int, Membership]:
+    return {m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user", "profile")}
+
+
+@org_view(role="coordinator")
+def matching_settings(request: AuthedRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    form = MatchingSettingsForm(request.POST or None, instance=settings_for(program))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Matching settings saved."))
+        return redirect("matching:runs", org=program.organization.slug, program_id=program.pk)
+    return render(request, "matching/settings.html", {"program": program, "form": form}, status=422 if form.errors else 200)
+
+
+@org_view(role="coordinator")
+def run_list(request: AuthedRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    runs = MatchRun.objects.filter(program=program).select_related("created_by", "published_by")[:20]
+    slow = _people(unresponsive_mentors(program))
+    return render(request, "matching/runs.html", {"program": program, "runs": runs, "unresponsive": list(slow.values())})
+
+
+@require_POST
+@org_view(role="coordinator")
+def run_start(request: AuthedRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    try:
+        run = services.start_match_run(program=program, started_by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("matching:runs", org=program.organization.slug, program_id=program.pk)
+    return redirect("matching:run_detail", org=program.organization.slug, program_id=program.pk, run_id=run.pk)
+
+
+def _proposal_rows(run: MatchRun) -> list[dict[str, Any]]:
+    proposals = list(run.matches.all())
+    people = _people({p.mentee_id for p in proposals} | {p.mentor_id for p in proposals})
+    department_mode = run.settings_snapshot.get("department_mode", "diversity")
+    rows = []
+    for proposal in proposals:
+        mentee, mentor = people[proposal.mentee_id], people[proposal.mentor_id]
+        zones = (mentee.profile.timezone, mentor.profile.timezone)
+        rows.append({
+            "proposal": proposal, "mentee": mentee, "mentor": mentor,
+            "words": explain_in_words(proposal.explanation, department_mode=department_mode, zones=zones),
+        })
+    return rows
+
+
+@org_view(role="coordinator")
+def run_detail(request: AuthedRequest, program_id: int, run_id: int) -> HttpResponse:
+    run = _run(request.membership, program_id, run_id)
+    context: dict[str, Any] = {"program": run.program, "run": run}
+    if request.htmx and request.GET.get("poll"):
+        if run.is_finished:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "matching/_progress.html", context)
+    if run.is_finished:
+        unmatched_ids = {int(u["id"]) for u in run.unmatched}
+        mentor_ids = {int(row["mentor"]) for row in run.quality.get("mentor_load", [])}
+        people = _people(unmatched_ids | mentor_ids)
+        context |= {
+            "rows": _proposal_rows(run),
+            "unmatched": [{"person": people.get(int(u["id"])), "reason": REASON_LABELS.get(u["reason"], u["reason"])}
+                          for u in run.unmatched],
+            "mentor_load": [row | {"person": people.get(int(row["mentor"]))} for row in run.quality.get("mentor_load", [])],
+            "other_runs": MatchRun.objects.filter(program=run.program).exclude(pk=run.pk).filter(status__in=["done", "published"])[:10],
+            "mentor_choices": [people[m] for m in sorted(mentor_ids) if m in people],
+            "factor_labels": FACTOR_LABELS,
+        }
+    return render(request, "matching/run_detail.html", context)
+
+
+@require_POST
+@org_view(role="coordinator")
+def run_adjust(request: AuthedRequest, program_id: int, run_id: int) -> HttpResponse:
+    run = _run(request.membership, program_id, run_id)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")[:500]
+    try:
+        proposal = ProposedMatch.objects.filter(run=run, pk=request.POST.get("proposal") or 0).first()
+        if action == "remove" and proposal is not None:
+            services.remove_match(run=run, proposal=proposal, removed_by=request.user, reason=reason)
+        elif action == "pin" and proposal is not None:
+            services.pin_match(run=run, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id, pinned_by=request.user, reason=reason)
+        elif action == "swap" and proposal is not None and (request.POST.get("mentor") or "").isdigit():
+            services.pin_match(run=run, mentee_id=proposal.mentee_id, mentor_id=int(request.POST["mentor"]),
+                               pinned_by=request.user, reason=reason)
+        else:
+            raise DomainError(_("Choose a match and what to do with it."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done. The other matches were re-optimised around your change."))
+    return redirect("matching:run_detail", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
+
+
+@require_POST
+@org_view(role="coordinator")
+def run_publish(request: AuthedRequest, program_id: int, run_id: int) -> HttpResponse:
+    run = _run(request.membership, program_id, run_id)
+    try:
+        created = services.publish_run(run=run, published_by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Published: %(n)d mentorships created and everyone notified.") % {"n": len(created)})
+    return redirect("matching:run_detail", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
+
+
+@org_view(role="coordinator")
+def run_compare(request: AuthedRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    runs = MatchRun.objects.filter(program=program, status__in=["done", "published"])
+    ids = [int(i) for i in request.GET.getlist("run") if i.isdigit()][:2]
+    chosen = {r.pk: r for r in runs.filter(pk__in=ids)}
+    pair = [chosen[i] for i in ids if i in chosen]
+    changed: list[str] = []
+    if len(pair) == 2:
+        left, right = pair[0].settings_snapshot, pair[1].settings_snapshot
+        for key in sorted(set(left) | set(right)):
+            if key not in ("adjustments",) and left.get(key) != right.get(key):
+                changed.append(key)
+    return render(request, "matching/compare.html", {"program": program, "runs": runs[:20], "pair": pair, "changed": changed})
+
+
+# --- Participants -------------------------------------------------------------------------------
+
+@org_view()
+def suggestions(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """A mentee's ranked shortlist and a searchable directory of mentors with free places."""
+    membership = request.membership
+    program = access_program(membership, program_id)
+    if program.matching_mode == MatchingMode.COORDINATOR or not program.enrollments.filter(
+        membership=membership, role=EnrollmentRole.MENTEE, status=EnrollmentStatus.APPROVED
+    ).exists():
+        raise Http404
+    matching = settings_for(program)
+    query = request.GET.get("q", "").strip().lower()
+    language = request.GET.get("language", "")
+    department = request.GET.get("department", "")
+    ranked = suggest_mentors(program=program, mentee=membership, matching=matching, limit=50)
+    people = _people({s.mentor_id for s in ranked})
+    rows = []
+    for suggestion in ranked:
+        mentor = people[suggestion.mentor_id]
+        profile = mentor.profile
+        text = " ".join([mentor.user.display_name, profile.headline, profile.department, profile.job_title]).lower()
+        if query and query not in text:
+            continue
+        if language and language not in (profile.languages or []):
+            continue
+        if department and profile.department != department:
+            continue
+        rows.append({"s": suggestion, "mentor": mentor, "words": explain_in_words(
+            suggestion.explanation, department_mode=matching.department_mode,
+            zones=(membership.profile.timezone, profile.timezone))})
+    filtered = bool(query or language or department)
+    sent = MentorshipRequest.objects.filter(program=program, mentee=membership).select_related("mentor__user")
+    return render(request, "matching/suggestions.html", {
+        "program": program, "rows": rows if filtered else rows[: matching.suggestions_count], "filtered": filtered,
+        "query": query, "language": language, "department": department, "sent": sent, "form": RequestForm(),
+        "departments": sorted({p.profile.department for p in people.values() if p.profile.department}),
+        "languages": sorted({code for p in people.values() for code in (p.profile.languages or [])}),
+        "hybrid": program.matching_mode == MatchingMode.HYBRID,
+    })
+
+
+@require_POST
+@org_view()
+def request_create(request: AuthedRequest, program_id: int, mentor_id: int) -> HttpResponse:
+    membership = request.membership
+    program = access_program(membership, program_id)
+    mentor = Membership.objects.filter(pk=mentor_id, organization=membership.organization, is_active=True).select_related("user").first()
+    if mentor is None:
+        raise Http404
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a short message to introduce yourself."))
+    else:
+        try:
+            mentorship_requests.send_request(
+                program=program, mentee=membership, mentor=mentor, message=form.cleaned_data["message"],
+                goals=form.cleaned_data["goals"], matching=settings_for(program), rank=form.cleaned_data["rank"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Request sent to %(name)s.") % {"name": mentor.user.display_name})
+    return redirect("matching:suggestions", org=membership.organization.slug, program_id=program.pk)
+
+
+@org_view()
+def request_list(request: AuthedRequest) -> HttpResponse:
+    membership = request.membership
+    related = ("program", "mentee__user", "mentor__user", "mentee__profile")
+    received = MentorshipRequest.objects.filter(mentor=membership).select_related(*related)
+    sent = MentorshipRequest.objects.filter(mentee=membership).select_related(*related)
+    return render(request, "matching/requests.html", {
+        "received": received, "sent": sent, "respond_form": RespondForm(), "answer_form": AnswerForm(),
+    })
+
+
+def _request_for(membership: Membership, request_id: int) -> MentorshipRequest:
+    found = MentorshipRequest.objects.select_related("program__organization").filter(
+        pk=request_id, program__organization=membership.organization
+    ).first()
+    if found is None or membership.pk not in (found.mentee_id, found.mentor_id):
+        raise Http404
+    return found
+
+
+@require_POST
+@org_view()
+def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
+    membership = request.membership
+    found = _request_for(membership, request_id)
+    if found.mentor_id != membership.pk:
+        raise Http404
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept, decline or ask a question."))
+    else:
+        try:
+            mentorship_requests.respond_to_request(request=found, mentor=membership, action=form.cleaned_data["action"],
+                                                   reply=form.cleaned_data["reply"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Answer sent."))
+    return redirect("matching:requests", org=membership.organization.slug)
+
+
+@require_POST
+@org_view()
+def request_answer(request: AuthedRequest, request_id: int) -> HttpResponse:
+    membership = request.membership
+    found = _request_for(membership, request_id)
+    if found.mentee_id != membership.pk:
+        raise Http404
+    form = AnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Write your answer."))
+        mentorship_requests.answer_question(request=found, mentee=membership, answer=form.cleaned_data["answer"])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Answer sent."))
+    return redirect("matching:requests", org=membership.organization.slug)
+
+
+@require_POST
+@org_view()
+def request_withdraw(request: AuthedRequest, request_id: int) -> HttpResponse:
+    membership = request.membership
+    found = _request_for(membership, request_id)
+    if found.mentee_id != membership.pk:
+        raise Http404
+    try:
+        mentorship_requests.withdraw_request(request=found, mentee=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("matching:requests", org=membership.organization.slug)

@@ -1,0 +1,46 @@
+"""Access-matrix entries for matching: coordinators run it; participants see only their own."""
+
+from tests.access_cases import ANY_MEMBER, COORDINATORS, MISSING, OK, REDIRECT, ROLES, Case
+
+POSTED = {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT}
+NOBODY_BUT = {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT}
+
+
+def _run(w):  # type: ignore[no-untyped-def]
+    from mentora.matching.models import MatchRun
+
+    run = MatchRun.objects.create(program=w.program, status="done", input_snapshot={"form": "one_on_one", "mentees": [], "mentors": []})
+    return ["acme", w.program.pk, run.pk]
+
+
+def _hybrid(w):  # type: ignore[no-untyped-def]
+    w.program.matching_mode = "hybrid"
+    w.program.save()
+    w.mentee_enrollment.status = "approved"
+    w.mentee_enrollment.save()
+    return ["acme", w.program.pk]
+
+
+def _request(w):  # type: ignore[no-untyped-def]
+    from mentora.matching.models import MentorshipRequest
+
+    r = MentorshipRequest.objects.create(program=w.program, mentee=w.mentee, mentor=w.mentor, message="Hi")
+    return ["acme", r.pk]
+
+
+CASES: list[Case] = [
+    Case("matching:settings", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("matching:runs", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("matching:run_start", lambda w: ["acme", w.program.pk], POSTED, "post"),
+    Case("matching:compare", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("matching:run_detail", _run, COORDINATORS),
+    Case("matching:run_adjust", _run, POSTED, "post", lambda w: {"action": "remove", "proposal": 0}),
+    Case("matching:run_publish", _run, POSTED, "post"),
+    Case("matching:suggestions", _hybrid, {**NOBODY_BUT, "mentee": OK}),
+    Case("matching:request_create", lambda w: [*_hybrid(w), w.mentor.pk], {**ANY_MEMBER, **{r: REDIRECT for r in ("member", "mentor", "mentee", "coordinator", "admin")}},
+         "post", lambda w: {"message": "Hello"}),
+    Case("matching:requests", lambda w: ["acme"], ANY_MEMBER),
+    Case("matching:request_respond", _request, {**NOBODY_BUT, "mentor": REDIRECT}, "post", lambda w: {"action": "decline", "reply": "Busy"}),
+    Case("matching:request_answer", _request, {**NOBODY_BUT, "mentee": REDIRECT}, "post", lambda w: {"answer": "x"}),
+    Case("matching:request_withdraw", _request, {**NOBODY_BUT, "mentee": REDIRECT}, "post"),
+]

@@ -1,0 +1,284 @@
+"""Matching in the product: runs, preview, adjustments, publishing, requests, peers and circles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mentora.core.errors import Conflict, DomainError
+from mentora.core.models import AuditEvent
+from mentora.matching import requests as mentorship_requests
+from mentora.matching.models import MatchRun, MentorshipRequest
+from mentora.matching.services import pin_match, publish_run, remove_match, solve_run, start_match_run
+from mentora.matching.snapshot import settings_for
+from mentora.mentorships.models import Mentorship, MentorshipMember
+from mentora.mentorships.services import transition_mentorship
+from mentora.notifications.models import Notification
+from mentora.profiles.models import AvailabilitySlot, ProfileSkill, Skill
+from mentora.programs.models import Enrollment
+from tests.conftest import client_for
+from tests.factories import EnrollmentFactory, MembershipFactory, ProgramFactory
+
+
+def person(org, *, department="Engineering", offered=(), wanted=(), level=4, tz="Europe/Paris", languages=("en",)):
+    membership = MembershipFactory(organization=org)
+    profile = membership.profile
+    profile.department, profile.level, profile.timezone, profile.languages = department, level, tz, list(languages)
+    profile.goals = "Grow as a leader and communicate better"
+    profile.save()
+    for name in offered:
+        ProfileSkill.objects.create(profile=profile, skill=Skill.objects.get(name=name, organization__isnull=True), direction="offered", level=3)
+    for name in wanted:
+        ProfileSkill.objects.create(profile=profile, skill=Skill.objects.get(name=name, organization__isnull=True), direction="wanted", level=1)
+    AvailabilitySlot.objects.create(profile=profile, weekday=1, start_minute=9 * 60, end_minute=12 * 60)
+    return membership
+
+
+@pytest.fixture
+def cohort(world):
+    """A one-on-one program: 3 mentors (capacity 2) and 5 mentees with skills that fit."""
+    program = ProgramFactory(organization=world.org, name="Spring Cohort")
+    skills = ["SQL", "Public speaking", "Python"]
+    mentors = [person(world.org, department="Data", offered=[s], level=7) for s in skills]
+    mentees = [person(world.org, wanted=[skills[i % 3]], level=3) for i in range(5)]
+    for m in mentors:
+        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=2)
+    for m in mentees:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+    return program, mentors, mentees
+
+
+def run_now(program, user):
+    run = start_match_run(program=program, started_by=user)
+    return solve_run(run)
+
+
+def test_a_run_matches_everyone_it_can_and_explains_each_match(world, cohort):
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    assert run.status == "done" and run.quality["matched"] == 5 and run.quality["optimality_gap"] == 0
+    by_mentee = {p.mentee_id: p for p in run.matches.all()}
+    for index, mentee in enumerate(mentees):
+        assert by_mentee[mentee.pk].mentor_id == mentors[index % 3].pk  # the mentor with the wanted skill
+    assert any(share["factor"] == "skills" for share in by_mentee[mentees[0].pk].explanation)
+
+
+def test_the_preview_lists_unmatched_people_with_a_reason(world, cohort):
+    program, _mentors, _mentees = cohort
+    Enrollment.objects.filter(program=program, role="mentor").update(capacity=1)
+    run = run_now(program, world.coordinator.user)
+    assert run.quality["matched"] == 3 and len(run.unmatched) == 2
+    assert {u["reason"] for u in run.unmatched} == {"capacity_exhausted"}
+
+
+def test_the_run_page_shows_figures_and_plain_word_explanations(world, cohort, as_coordinator):
+    program, _mentors, mentees = cohort
+    mentees[0].profile.department = "Legal"
+    mentees[0].profile.save()
+    run = run_now(program, world.coordinator.user)
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert "What-if preview" in page and "5 / 5" in page
+    assert "both want to work on" in page
+    assert "groups smaller than 5" in page  # tiny department groups hidden
+
+
+def test_starting_a_run_from_the_page_queues_then_polls(world, cohort, as_coordinator, django_capture_on_commit_callbacks):
+    program, _m, _e = cohort
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_coordinator.post(reverse("matching:run_start", args=["acme", program.pk]))
+    run = MatchRun.objects.get(program=program)
+    assert response["Location"].endswith(f"/runs/{run.pk}/") and run.status == "done"
+    poll = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk]) + "?poll=1", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
+
+
+def test_removing_a_match_reoptimises_and_is_audited(world, cohort):
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    proposal = run.matches.get(mentee=mentees[0])
+    run = remove_match(run=run, proposal=proposal, removed_by=world.coordinator.user, reason="they worked together")
+    new = run.matches.get(mentee=mentees[0])
+    assert new.mentor_id != mentors[0].pk
+    assert AuditEvent.objects.filter(action="matching.remove", details__reason="they worked together").exists()
+
+
+def test_swapping_pins_the_new_pair(world, cohort):
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    run = pin_match(run=run, mentee_id=mentees[0].pk, mentor_id=mentors[2].pk, pinned_by=world.coordinator.user, reason="asked")
+    pinned = run.matches.get(mentee=mentees[0])
+    assert pinned.mentor_id == mentors[2].pk and pinned.is_pinned
+    assert run.matches.count() == 5
+    loads = {}
+    for p in run.matches.all():
+        loads[p.mentor_id] = loads.get(p.mentor_id, 0) + 1
+    assert max(loads.values()) <= 2
+
+
+def test_publishing_creates_mentorships_once_and_notifies_everyone(world, cohort):
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    created = publish_run(run=run, published_by=world.coordinator.user)
+    assert len(created) == 5
+    assert MentorshipMember.objects.filter(program=program, role="mentee").count() == 5
+    assert sum(Enrollment.objects.filter(program=program, role="mentor").values_list("assigned", flat=True)) == 5
+    assert Notification.objects.filter(kind="matching.published").count() == 10
+    again = publish_run(run=run, published_by=world.coordinator.user)
+    assert {m.pk for m in again} == {m.pk for m in created}
+    assert Mentorship.objects.filter(program=program).count() == 5
+
+
+def test_publishing_is_all_or_nothing(world, cohort):
+    """If one mentee got a mentor meanwhile, nothing of the run is published."""
+    from mentora.mentorships.services import create_mentorship
+
+    program, _mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    other = person(world.org, offered=["SQL"])
+    EnrollmentFactory(program=program, membership=other, role="mentor", capacity=1)
+    create_mentorship(program=program, members=[(other, "mentor"), (mentees[4], "mentee")], created_by=None)
+    with pytest.raises(Conflict):
+        publish_run(run=run, published_by=world.coordinator.user)
+    assert Mentorship.objects.filter(program=program).count() == 1
+    run.refresh_from_db()
+    assert run.status == "done"
+
+
+def test_participants_never_see_runs_or_other_peoples_scores(world, cohort):
+    program, _m, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    client = client_for(mentees[0])
+    assert client.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).status_code == 404
+    assert client.get(reverse("matching:runs", args=["acme", program.pk])).status_code == 404
+
+
+def test_a_self_select_program_cannot_be_run_by_a_coordinator(world, cohort):
+    program, _m, _e = cohort
+    program.matching_mode = "self_select"
+    program.save()
+    with pytest.raises(DomainError):
+        start_match_run(program=program, started_by=world.coordinator.user)
+
+
+# --- Participants choose --------------------------------------------------------------------------
+
+@pytest.fixture
+def open_program(cohort):
+    program, mentors, mentees = cohort
+    program.matching_mode = "self_select"
+    program.save()
+    return program, mentors, mentees
+
+
+def test_a_mentee_sees_a_ranked_shortlist_with_reasons(world, open_program):
+    program, mentors, mentees = open_program
+    page = client_for(mentees[1]).get(reverse("matching:suggestions", args=["acme", program.pk])).content.decode()
+    assert page.index(mentors[1].user.display_name) < page.index(mentors[0].user.display_name)  # the public-speaking mentor first
+    assert "both want to work on public speaking" in page
+
+
+def test_request_accept_creates_the_mentorship_and_withdraws_the_others(world, open_program):
+    program, mentors, mentees = open_program
+    matching = settings_for(program)
+    first = mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[0], message="Hi!", matching=matching)
+    second = mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[1], message="Hi!", matching=matching)
+    mentorship_requests.respond_to_request(request=first, mentor=mentors[0], action="accept")
+    second.refresh_from_db()
+    assert second.status == "withdrawn"
+    assert MentorshipMember.objects.filter(program=program, membership=mentees[0], role="mentee", is_open=True).exists()
+    assert Notification.objects.filter(recipient=mentees[0].user, kind="request.accept").exists()
+    assert Notification.objects.filter(recipient=mentors[1].user, kind="request.withdrawn").exists()
+
+
+def test_request_limits_and_reasons(world, open_program):
+    program, mentors, mentees = open_program
+    matching = settings_for(program)
+    matching.max_open_requests = 1
+    matching.save()
+    request = mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[0], message="Hi", matching=matching)
+    with pytest.raises(Conflict, match="at most 1"):
+        mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[1], message="Hi", matching=matching)
+    with pytest.raises(DomainError):
+        mentorship_requests.respond_to_request(request=request, mentor=mentors[0], action="decline", reply="")
+    with pytest.raises(DomainError):
+        mentorship_requests.respond_to_request(request=request, mentor=mentors[1], action="accept")
+    asked = mentorship_requests.respond_to_request(request=request, mentor=mentors[0], action="question", reply="Which team?")
+    answered = mentorship_requests.answer_question(request=asked, mentee=mentees[0], answer="Data")
+    assert answered.status == "pending"
+
+
+def test_requests_expire_and_the_mentee_is_told_once(world, open_program):
+    program, mentors, mentees = open_program
+    request = mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[0], message="Hi", matching=settings_for(program))
+    later = timezone.now() + timedelta(days=8)
+    assert mentorship_requests.expire_requests(now=later) == 1
+    assert mentorship_requests.expire_requests(now=later) == 0
+    request.refresh_from_db()
+    assert request.status == "expired"
+    assert Notification.objects.filter(recipient=mentees[0].user, kind="request.expired").count() == 1
+
+
+def test_mentors_who_let_requests_expire_are_paused_from_suggestions(world, open_program):
+    program, mentors, mentees = open_program
+    for mentee in mentees[:2]:
+        MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=mentors[1], message="Hi",
+                                         status="expired", expires_at=timezone.now() - timedelta(days=1))
+    page = client_for(mentees[1]).get(reverse("matching:suggestions", args=["acme", program.pk])).content.decode()
+    shortlist = page.split("My requests")[0]
+    assert mentors[0].user.display_name in shortlist
+    assert mentors[1].user.display_name not in shortlist
+    coordinator_page = client_for(world.coordinator).get(reverse("matching:runs", args=["acme", program.pk])).content.decode()
+    assert mentors[1].user.display_name in coordinator_page
+
+
+def test_hybrid_rankings_feed_the_coordinators_run(world, cohort):
+    program, mentors, mentees = cohort
+    program.matching_mode = "hybrid"
+    program.save()
+    mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[2], message="Hi", matching=settings_for(program), rank=1)
+    run = start_match_run(program=program, started_by=world.coordinator.user)
+    mentee_entry = next(m for m in run.input_snapshot["mentees"] if m["id"] == str(mentees[0].pk))
+    assert mentee_entry["choices"] == [str(mentors[2].pk)]
+
+
+# --- Peers and circles ----------------------------------------------------------------------------
+
+def test_peer_rounds_never_repeat_a_past_pair(world):
+    program = ProgramFactory(organization=world.org, form="peer", roles_offered=["peer"])
+    peers = [person(world.org, department=d) for d in ("A", "B", "C", "D")]
+    for p in peers:
+        EnrollmentFactory(program=program, membership=p, role="peer")
+    first = run_now(program, world.coordinator.user)
+    created = publish_run(run=first, published_by=world.coordinator.user)
+    assert len(created) == 2
+    first_pairs = {frozenset((p.mentee_id, p.mentor_id)) for p in first.matches.all()}
+    for mentorship in created:
+        transition_mentorship(mentorship=mentorship, to_status="completed", actor=world.coordinator.user)
+    second = run_now(program, world.coordinator.user)
+    second_pairs = {frozenset((p.mentee_id, p.mentor_id)) for p in second.matches.all()}
+    assert len(second_pairs) == 2 and not (first_pairs & second_pairs)
+
+
+def test_circles_form_around_facilitators_and_publish_as_groups(world):
+    program = ProgramFactory(organization=world.org, form="circle", circle_size_min=2, circle_size_max=3)
+    leads = [person(world.org, offered=["Prompt engineering"], level=8) for _ in range(2)]
+    members = [person(world.org, wanted=["Prompt engineering"]) for _ in range(5)]
+    for lead in leads:
+        EnrollmentFactory(program=program, membership=lead, role="mentor", capacity=3)
+    for m in members:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+    run = run_now(program, world.coordinator.user)
+    assert run.quality["matched"] == 5 and len(run.quality["circles"]) == 2
+    created = publish_run(run=run, published_by=world.coordinator.user)
+    assert sorted(len(m.active_members()) for m in created) == [3, 4]
+    assert all(m.kind == "circle" for m in created)
+
+
+def test_consented_attributes_never_appear_in_explanations(world, cohort):
+    from mentora.matching.words import explain_in_words
+
+    words = explain_in_words([{"factor": "generation", "share": 0.9, "value": 1, "detail": ["same"]}])
+    assert words == []
