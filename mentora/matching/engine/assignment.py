@@ -49,8 +49,8 @@ def _as_units(scores: FloatArray) -> IntArray:
 
 
 def _min_cost_flow(candidates: CandidateSet, capacities: IntArray, n_left: int,
-                   ) -> tuple[IntArray, IntArray, FloatArray]:
-    """Return the max-cardinality, max-score b-matching of the candidate graph."""
+                   cardinality_first: bool = True) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return the max-cardinality (or not), max-score b-matching of the candidate graph."""
     n_right = len(capacities)
     source, sink = n_left + n_right, n_left + n_right + 1
     rows = np.unique(candidates.rows)
@@ -68,7 +68,12 @@ def _min_cost_flow(candidates: CandidateSet, capacities: IntArray, n_left: int,
                                               arc_capacity, costs)
     flow.set_node_supply(source, len(rows))
     flow.set_node_supply(sink, -len(rows))
-    status = flow.solve_max_flow_with_min_cost()
+    if cardinality_first:
+        status = flow.solve_max_flow_with_min_cost()
+    else:
+        # A free bypass lets a mentee stay unmatched when matching would not add score.
+        flow.add_arc_with_capacity_and_unit_cost(source, sink, len(rows), 0)
+        status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     pair_flow = flow.flows(np.arange(first, first + candidates.size))
@@ -173,12 +178,14 @@ def _above(candidates: CandidateSet, threshold: int) -> CandidateSet:
 
 def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArray,
                   stats: dict[str, float], threshold: int | None = None,
+                  cardinality_first: bool = True,
                   ) -> tuple[CandidateSet, IntArray, IntArray, FloatArray, float]:
     """Solve on the candidates, prove over the space, add violators and repeat until proven."""
-    bonus = SCORE_SCALE * (space.n_left + 1)  # one more match outweighs any score total
+    # One more match outweighs any score total when the count comes first.
+    bonus = SCORE_SCALE * (space.n_left + 1) if cardinality_first else 0
     for _ in range(50):
         graph = candidates if threshold is None else _above(candidates, threshold)
-        rows, cols, scores = _min_cost_flow(graph, capacities, space.n_left)
+        rows, cols, scores = _min_cost_flow(graph, capacities, space.n_left, cardinality_first)
         stats["solves"] = stats.get("solves", 0) + 1
         match_col = np.full(space.n_left, -1, dtype=np.int64)
         match_col[rows] = cols
@@ -247,11 +254,13 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
 
 
 def solve_assignment(space: PairSpace, capacities: IntArray, *,
-                     objective: Objective = "max_total", k: int = 16) -> Assignment:
+                     objective: Objective = "max_total", k: int = 16,
+                     cardinality_first: bool = True) -> Assignment:
     """Match rows (mentees) to columns (mentors) within capacities, optimally over all pairs.
 
     ``max_total``: as many matches as possible, then the largest total score. ``fair``: as many
-    matches as possible, then the largest minimum score, then the largest total.
+    matches as possible, then the largest minimum score, then the largest total. With
+    ``cardinality_first=False`` (``max_total`` only) the total alone is maximised.
 
     Examples
     --------
@@ -266,7 +275,8 @@ def solve_assignment(space: PairSpace, capacities: IntArray, *,
     stats: dict[str, float] = {}
     candidates = space.candidates(k)
     stats["candidate_pairs"] = candidates.size
-    candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats)
+    candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats,
+                                                        cardinality_first=cardinality_first)
     if objective == "fair" and rows.size:
         low = int(_as_units(scores).min())
         candidates, threshold = _fair_threshold(space, candidates, capacities, int(rows.size),

@@ -1,9 +1,11 @@
 """Circles: groups of mentees around a facilitator, aligned on a topic, free at a common time.
 
-1. Assign mentees to facilitators by min-cost flow on the candidate graph, filling every open
+1. Give each facilitator a weekly meeting hour: the one of their free hours when most mentees
+   are free too. Only mentees free at that hour may join (so every circle has a common time).
+2. Assign mentees to facilitators by min-cost flow on the candidate graph, filling every open
    circle up to the minimum size first (a bonus per seat below the minimum), then up to the
    maximum by score; circles left below the minimum are closed and the flow solved again.
-2. Improve by deterministic local search over member swaps and moves: keep or reach the
+3. Improve by deterministic local search over member swaps and moves: keep or reach the
    whole-group weekly overlap, raise within-group diversity (distinct departments, sites,
    generations), and keep alignment (member–facilitator score).
 """
@@ -22,7 +24,8 @@ from ortools.graph.python import min_cost_flow
 from .assignment import SCORE_SCALE, _as_units
 from .availability import week_slots
 from .one_on_one import TextVectors, prepare_mentor_pairs
-from .pairs import CandidateSet, IntArray
+from .features import weekly_slot_matrix
+from .pairs import CandidateSet, ColumnTopK, IntArray, top_k_of_block
 from .people import Mentee, Mentor, Profile, Rules, Weights
 from .results import Circle, CirclesResult
 
@@ -124,6 +127,21 @@ class _Search:
         return accepted
 
 
+def _candidates(scores: npt.NDArray[np.float32], k: int) -> CandidateSet:
+    """Each mentee's and each facilitator's top ``k`` allowed pairs of a dense score matrix."""
+    n_rows, n_cols = scores.shape
+    column_best = ColumnTopK(k, n_cols)
+    rows, cols, values = top_k_of_block(scores, k, 0, column_best)
+    best_rows, best_cols, best_values, _ = column_best.result()
+    rows = np.concatenate([rows, best_rows])
+    cols = np.concatenate([cols, best_cols])
+    values = np.concatenate([values, best_values]).astype(np.float64)
+    keys, first = np.unique(rows * np.int64(max(n_cols, 1)) + cols, return_index=True)
+    unbounded = np.full(n_rows, -np.inf)
+    return CandidateSet(keys // max(n_cols, 1), keys % max(n_cols, 1), values[first], unbounded,
+                        np.full(n_cols, -np.inf))
+
+
 def _topic(members: Sequence[Profile], facilitator: Profile) -> str | None:
     counts = Counter(tag for profile in members for tag in profile.tags)
     shared = [(count, tag) for tag, count in counts.items() if tag in facilitator.tags]
@@ -158,7 +176,21 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
     prepared = prepare_mentor_pairs(mentees, facilitators, weights=weights, rules=rules,
                                     text_vectors=text_vectors)
     n_mentees, n_facilitators = len(prepared.mentees), len(prepared.mentors)
-    candidates = prepared.scorer.candidates(k)
+    mentee_profiles = [m.profile for m in prepared.mentees]
+    facilitator_profiles = [f.profile for f in prepared.mentors]
+    scores = np.vstack([prepared.scorer.block(slice(start, start + 4096))
+                        for start in range(0, n_mentees, 4096)]) if n_mentees else np.zeros(
+        (0, n_facilitators), np.float32)
+    if min_common_hours > 0 and n_mentees and n_facilitators:
+        mentee_free = weekly_slot_matrix(mentee_profiles) > 0
+        facilitator_free = weekly_slot_matrix(facilitator_profiles) > 0
+        popularity = mentee_free.sum(axis=0)
+        # Most popular free hour of each facilitator (earliest on ties); none if never free.
+        meeting_hour = np.argmax(np.where(facilitator_free, popularity[None, :] + 1, 0), axis=1)
+        has_hour = facilitator_free.any(axis=1)
+        can_meet = mentee_free[:, meeting_hour] | ~has_hour[None, :]
+        scores = np.where(can_meet, scores, np.float32(-np.inf))
+    candidates = _candidates(scores, k)
     open_facilitators = np.ones(n_facilitators, dtype=np.bool_)
     while True:
         group = _flow_groups(candidates, open_facilitators, n_mentees, min_size, max_size)
@@ -168,11 +200,6 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
         if not small.any():
             break
         open_facilitators &= ~small
-    scores = np.vstack([prepared.scorer.block(slice(start, start + 4096))
-                        for start in range(0, n_mentees, 4096)]) if n_mentees else np.zeros(
-        (0, n_facilitators), np.float32)
-    mentee_profiles = [m.profile for m in prepared.mentees]
-    facilitator_profiles = [f.profile for f in prepared.mentors]
 
     def bits(profile: Profile) -> int:
         return int.from_bytes(np.packbits(week_slots(profile.availability,

@@ -22,7 +22,8 @@ from .availability import HOURS_PER_WEEK, utc_offset_hours
 from .errors import InvalidInstance
 from .people import AttributeMode, Profile, Rules, Weights
 
-__all__ = ["FactorBlock", "ProfileEncoding", "encode_profiles", "project_text_vectors"]
+__all__ = ["FactorBlock", "ProfileEncoding", "encode_profiles", "project_text_vectors",
+           "weekly_slot_matrix"]
 
 FloatMatrix = npt.NDArray[np.float32]
 NEUTRAL = 0.5
@@ -351,25 +352,36 @@ def encode_profiles(left: Sequence[Profile], right: Sequence[Profile], weights: 
 def _availability(left: Sequence[Profile], right: Sequence[Profile],
                   ) -> tuple[FloatMatrix, FloatMatrix]:
     """Weekly UTC hour slots; the overlap in hours is their dot product."""
-    def slots(profiles: Sequence[Profile]) -> FloatMatrix:
-        rows: list[int] = []
-        starts: list[int] = []
-        lengths: list[int] = []
-        for row, profile in enumerate(profiles):
-            offset = utc_offset_hours(profile.time_zone)
-            for slot in profile.availability:
-                if not (0 <= slot.day <= 6 and 0 <= slot.start_hour <= slot.end_hour <= 24):
-                    raise InvalidInstance(f"invalid availability slot {slot}")
-                rows.append(row)
-                starts.append(slot.day * 24 + slot.start_hour - offset)
-                lengths.append(slot.end_hour - slot.start_hour)
-        matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
-        if rows:
-            length = np.array(lengths, np.int64)
-            first = np.repeat(np.array(starts, np.int64), length)
-            step = np.arange(len(first)) - np.repeat(np.cumsum(length) - length, length)
-            matrix[np.repeat(np.array(rows, np.int64), length),
-                   (first + step) % HOURS_PER_WEEK] = 1.0
-        return matrix
+    return weekly_slot_matrix(left), weekly_slot_matrix(right)
 
-    return slots(left), slots(right)
+
+def weekly_slot_matrix(profiles: Sequence[Profile]) -> FloatMatrix:
+    """Return one row of 168 UTC hours (1.0 = free) per profile.
+
+    Examples
+    --------
+    >>> from mentora.matching.engine.availability import weekly
+    >>> matrix = weekly_slot_matrix([Profile(availability=weekly("Mon 09-11"),
+    ...                                      time_zone="Europe/Paris")])
+    >>> np.flatnonzero(matrix[0]).tolist()
+    [8, 9]
+    """
+    rows: list[int] = []
+    starts: list[int] = []
+    lengths: list[int] = []
+    for row, profile in enumerate(profiles):
+        offset = utc_offset_hours(profile.time_zone)
+        for slot in profile.availability:
+            if not (0 <= slot.day <= 6 and 0 <= slot.start_hour <= slot.end_hour <= 24):
+                raise InvalidInstance(f"invalid availability slot {slot}")
+            rows.append(row)
+            starts.append(slot.day * 24 + slot.start_hour - offset)
+            lengths.append(slot.end_hour - slot.start_hour)
+    matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
+    if rows:
+        length = np.array(lengths, np.int64)
+        first = np.repeat(np.array(starts, np.int64), length)
+        step = np.arange(len(first)) - np.repeat(np.cumsum(length) - length, length)
+        matrix[np.repeat(np.array(rows, np.int64), length),
+               (first + step) % HOURS_PER_WEEK] = 1.0
+    return matrix

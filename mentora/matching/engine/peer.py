@@ -1,9 +1,10 @@
 """Peer matching: a maximum-weight matching in one pool (a general graph, not bipartite).
 
 Exact (Edmonds' blossom algorithm, rustworkx) on the k-nearest-neighbour graph of the pool —
-each person's ``k`` best allowed partners — with maximum cardinality first. An upper bound on the
-full graph's optimum, half the sum of everyone's best allowed score, shows the remaining gap;
-with an odd pool one person is left out.
+each person's ``k`` best allowed partners — with maximum cardinality first. The gap to the full
+graph is bounded by the bipartite relaxation: half the maximum-weight assignment of the pool to
+itself, solved with a proof of optimality over every allowed pair (any matching gives such an
+assignment of twice its weight). With an odd pool one person is left out.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import rustworkx
 
-from .assignment import SCORE_SCALE
+from .assignment import SCORE_SCALE, solve_assignment
 from .constraints import forbidden_pairs
 from .errors import InvalidInstance
 from .explain import explain_pairs
@@ -108,9 +109,9 @@ def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
                            bonus=empty, symmetric=True)
     candidates = scorer.candidates(k)
     first, second, scores = _edges(candidates.rows, candidates.cols, candidates.scores)
-    best = np.zeros(len(ids))
-    np.maximum.at(best, candidates.rows, candidates.scores)
     pairs = max_weight_pairs(len(ids), first, second, scores)
+    relaxation = solve_assignment(scorer, np.ones(len(ids), np.int64), k=k,
+                                  cardinality_first=False)
     edge_score = dict(zip(zip(first.tolist(), second.tolist(), strict=True), scores.tolist(),
                           strict=True))
     explanations = None
@@ -119,7 +120,8 @@ def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
         explanations = explain_pairs(scorer, pair_array[:, 0], pair_array[:, 1], profiles,
                                      profiles, rules)
     stats = {"edges": float(len(first)), "k": float(k)}
-    return _result(ids, pairs, edge_score, float(best.sum()) / 2, started, stats, explanations)
+    upper_bound = (float(relaxation.scores.sum()) + relaxation.gap) / 2
+    return _result(ids, pairs, edge_score, upper_bound, started, stats, explanations)
 
 
 def match_peer_scores(people: Sequence[str], scores: Iterable[tuple[str, str, float]],

@@ -64,8 +64,8 @@ class ProfileScorer:
     """Scores of every allowed (left, right) pair, computed block by block from an encoding.
 
     ``forbidden`` pairs are never allowed; ``bonus`` holds the sparse ``choices`` factor in
-    [0, 1], counted with ``bonus_share`` (its weight over the total weight). With ``symmetric`` (peers, left = right) the score of ``(a, b)`` is the mean
-    of both directions.
+    [0, 1], counted with ``bonus_share`` (its weight over the total weight). With ``symmetric``
+    (peers, left = right) the score of ``(a, b)`` is the mean of both directions.
     """
 
     def __init__(self, encoding: ProfileEncoding, *, n_left: int, n_right: int,
