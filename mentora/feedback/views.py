@@ -18,7 +18,7 @@ from mentora.feedback import services
 from mentora.feedback.forms import ONE_TO_FIVE, CheckInForm, EvaluationForm, FeedbackForm
 from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Feedback, SelfAssessment
 from mentora.goals.models import Goal, Milestone
-from mentora.mentorships.access import access_relationship, member_seat
+from mentora.mentorships.access import access_relationship, domain_errors_as_http, member_seat
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -28,6 +28,7 @@ def _fail(form: forms.BaseForm, error: DomainError) -> None:
 
 
 @org_view()
+@domain_errors_as_http
 def check_in(request: AuthedRequest, check_in_id: int) -> HttpResponse:
     """The respondent's own check-in; nobody else opens it (coordinators see flags on their page)."""
     membership = request.membership
@@ -56,6 +57,7 @@ def check_in(request: AuthedRequest, check_in_id: int) -> HttpResponse:
 
 
 @org_view(role="coordinator")
+@domain_errors_as_http
 def flags(request: AuthedRequest) -> HttpResponse:
     flagged = list(
         CheckIn.objects.filter(mentorship__program__organization=request.membership.organization)
@@ -68,6 +70,7 @@ def flags(request: AuthedRequest) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def feedback(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=request.method == "POST")
@@ -120,6 +123,7 @@ def _chart_rows(assessments: list[SelfAssessment]) -> list[dict[str, Any]]:
 
 
 @org_view()
+@domain_errors_as_http
 def progress(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     """Self-assessment at the start and the end, and the before/after chart of each mentee."""
     membership = request.membership
@@ -166,6 +170,7 @@ def progress(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def evaluation(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=True, allow_closed=True)

@@ -28,7 +28,7 @@ from mentora.goals.forms import (
 )
 from mentora.goals.models import Goal
 from mentora.goals.smart import check_smart
-from mentora.mentorships.access import access_relationship
+from mentora.mentorships.access import access_relationship, domain_errors_as_http
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -64,6 +64,7 @@ def _back(goal: Goal) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def goal_create(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=True)
@@ -84,6 +85,7 @@ def goal_create(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     membership = request.membership
     goal = access_goal(membership, goal_id, write=True)
@@ -106,12 +108,14 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def goal_detail(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return _detail(request, access_goal(request.membership, goal_id))
 
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
     form = GoalStatusForm(request.POST)
@@ -123,6 +127,7 @@ def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def milestone_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
     form = MilestoneForm(request.POST, prefix="milestone")
@@ -138,6 +143,7 @@ def milestone_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def milestone_done(request: AuthedRequest, milestone_id: int) -> HttpResponse:
     milestone = access_milestone(request.membership, milestone_id, write=True)
     form = DoneForm(request.POST)
@@ -148,6 +154,7 @@ def milestone_done(request: AuthedRequest, milestone_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def item_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
     form = ChecklistItemForm(request.POST, prefix="item")
@@ -159,6 +166,7 @@ def item_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def item_done(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = access_checklist_item(request.membership, item_id, write=True)
     form = DoneForm(request.POST)
@@ -169,6 +177,7 @@ def item_done(request: AuthedRequest, item_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def evidence_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
     form = EvidenceForm(request.POST, prefix="evidence")
@@ -184,6 +193,7 @@ def evidence_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def comment_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
     form = CommentForm(request.POST, prefix="comment")

@@ -7,13 +7,20 @@ only (anyone else gets the same 404 as for a missing id), and only while the men
 
 from __future__ import annotations
 
-from django.http import Http404
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+from typing import ParamSpec
+
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import Membership
 from mentora.core.access import access_mentorship, is_mentorship_member
-from mentora.core.errors import Conflict
+from mentora.core.errors import Conflict, DomainError
 from mentora.mentorships.models import Mentorship, MentorshipMember
+
+P = ParamSpec("P")
 
 
 def access_relationship(membership: Membership, mentorship_id: int, *, write: bool = False,
@@ -35,3 +42,19 @@ def access_relationship(membership: Membership, mentorship_id: int, *, write: bo
 def member_seat(membership: Membership, mentorship: Mentorship) -> MentorshipMember | None:
     """The caller's current seat in the mentorship (role), or None for coordinators looking in."""
     return next((m for m in mentorship.members.all() if m.membership_id == membership.pk and m.left_at is None), None)
+
+
+def domain_errors_as_http(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """Turn a DomainError that escapes a view into its HTTP status with the (safe) message;
+    NotAllowed answers 404 like everything hidden."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except DomainError as error:
+            if error.status_code == HTTPStatus.FORBIDDEN:
+                raise Http404 from None
+            return HttpResponse(error.message, status=error.status_code, content_type="text/plain; charset=utf-8")
+
+    return wrapped

@@ -18,7 +18,7 @@ from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
 from mentora.goals.models import Goal, GoalStatus
 from mentora.mentorships import agreements, safety, sessions
-from mentora.mentorships.access import access_relationship, member_seat
+from mentora.mentorships.access import access_relationship, domain_errors_as_http, member_seat
 from mentora.mentorships.certificates import render_certificate_pdf
 from mentora.mentorships.forms import AgreementForm, ConcernForm, NoteForm, SessionLogForm
 from mentora.mentorships.models import Concern, Mentorship, MentorshipStatus, Note, SessionLog
@@ -36,6 +36,7 @@ def _goal_titles(mentorship: Mentorship) -> list[str]:
 
 
 @org_view()
+@domain_errors_as_http
 def agreement_detail(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id)
@@ -53,6 +54,7 @@ def agreement_detail(request: AuthedRequest, mentorship_id: int) -> HttpResponse
 
 
 @org_view()
+@domain_errors_as_http
 def agreement_edit(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=True)
@@ -83,6 +85,7 @@ class ConfirmForm(forms.Form):
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def agreement_confirm(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=True)
@@ -103,6 +106,7 @@ def agreement_confirm(request: AuthedRequest, mentorship_id: int) -> HttpRespons
 
 
 @org_view()
+@domain_errors_as_http
 def session_list(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     """The session log with the notes the viewer may read; members log sessions here (POST)."""
     membership = request.membership
@@ -134,6 +138,7 @@ def session_list(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
 
 @require_POST
 @org_view()
+@domain_errors_as_http
 def note_add(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     membership = request.membership
     mentorship = access_relationship(membership, mentorship_id, write=True)
@@ -147,6 +152,7 @@ def note_add(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def concern_report(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     """Report a concern privately to the coordinators (members, any status: safety does not end)."""
     membership = request.membership
@@ -163,6 +169,7 @@ def concern_report(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
 
 
 @org_view(role="coordinator")
+@domain_errors_as_http
 def concern_list(request: AuthedRequest) -> HttpResponse:
     concerns = list(Concern.objects.visible_to(request.membership)
                     .select_related("reporter__user", "mentorship__program")[:200])
@@ -170,6 +177,7 @@ def concern_list(request: AuthedRequest) -> HttpResponse:
 
 
 @org_view()
+@domain_errors_as_http
 def certificate(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     """A completed mentorship's certificate (mentees, peers) or recognition (mentors), as PDF."""
     membership = request.membership

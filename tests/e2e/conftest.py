@@ -41,6 +41,14 @@ def _browser_required() -> bool:
     return os.environ.get("MENTORA_REQUIRE_BROWSER", "") == "1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright 0.10 defines its session `base_url` fixture as a method, which pytest 9
+    # deprecates; the warning is theirs to fix and says nothing about these tests.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test in this folder ``e2e``; skip them all when Chromium is missing."""
     skip = None if CHROMIUM.exists() or _browser_required() else pytest.mark.skip(reason=MISSING_BROWSER)
@@ -121,6 +129,7 @@ def _format_violation(violation: dict[str, Any]) -> str:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (vendored) on the current page for WCAG 2.0–2.2 A/AA; return the violations."""
+    page.wait_for_load_state("load")  # a click may have started a navigation that is still loading
     page.add_script_tag(path=str(AXE_JS))
     result: dict[str, Any] = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -143,4 +152,5 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("MENTORA_SCREENSHOTS", "") != "1":
         return
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.activeElement?.blur()")  # no stray focus ring in the README images
     page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}.png"), full_page=True)

@@ -101,8 +101,11 @@ def test_a_coordinator_creates_an_open_program_from_a_purpose_template(page: Pag
     expect(page.get_by_role("heading", name="Programs you run")).to_be_visible()
     assert_accessible(page)
     main_nav(page).get_by_role("link", name="Programs").click()
+    expect(page.get_by_role("heading", name="Programs", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="New program").click()
+    # Wait for the load event: the deferred script that applies purpose presets must be bound.
+    page.wait_for_url("**/o/acme/programs/new/")
     expect(page.get_by_role("heading", name="New program", level=1)).to_be_visible()
     assert_accessible(page)
 
@@ -153,6 +156,7 @@ def test_a_coordinator_approves_an_application_and_the_mentee_sees_it(page: Page
     assert_accessible(page)
 
     main_nav(page).get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
     login(page, live_server, "mentee@acme.test")
     page.goto(f"{live_server.url}/o/acme/programs/{world.program.pk}/")
     participation = page.get_by_role("region", name="My participation")
@@ -175,8 +179,10 @@ def test_a_coordinator_imports_people_after_fixing_the_rows_the_preview_flags(pa
     ]
     login(page, live_server, "coord@acme.test")
     main_nav(page).get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", name="People", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Import from CSV").click()
+    expect(page.get_by_role("heading", name="Import people from CSV")).to_be_visible()
     assert_accessible(page)
 
     _upload(page, "people.csv", CSV_HEADER + "\n".join(rows).format(tz="Mars/Olympus_Mons") + "\n")
