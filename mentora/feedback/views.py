@@ -100,8 +100,8 @@ def feedback(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
                    .select_related("author__user", "recipient__user", "goal", "milestone"))
     for entry in entries:
         # Anonymous to the other side only: the author and coordinators still see who wrote it.
-        entry.shown_author = (_("Anonymous") if entry.is_anonymous and entry.author_id != membership.pk
-                              and not membership.is_coordinator else entry.author.user.display_name)
+        hidden = entry.is_anonymous and entry.author_id != membership.pk and not membership.is_coordinator
+        entry.shown_author = _("Anonymous") if hidden else entry.author.user.display_name  # type: ignore[attr-defined]
     return render(request, "feedback/feedback.html", {
         "mentorship": mentorship, "entries": entries, "form": form, "allow_anonymous": allow_anonymous,
     }, status=status)

@@ -47,7 +47,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
 
 
 class SessionLogForm(forms.ModelForm[SessionLog]):
-    next_steps_goal = forms.ModelChoiceField(
+    next_steps_goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Add the next steps to the checklist of"), queryset=None, required=False,  # type: ignore[arg-type]
         empty_label=_("(no goal — keep them in the log only)"),
     )
