@@ -9,6 +9,7 @@ from ninja.security import django_auth
 from mentora.accounts.api import TokenAuth
 from mentora.accounts.api import router as accounts_router
 from mentora.core.errors import DomainError
+from mentora.meetings.api import router as meetings_router
 from mentora.profiles.api import router as profiles_router
 from mentora.programs.api import router as programs_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", profiles_router)
 api.add_router("/", programs_router)
+api.add_router("/", meetings_router)
 
 
 @api.exception_handler(DomainError)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.goals.urls")),
     path("o/<slug:org>/", include("mentora.feedback.urls")),
     path("o/<slug:org>/", include("mentora.notifications.urls")),
+    path("", include("mentora.meetings.feed_urls")),
+    path("o/<slug:org>/", include("mentora.meetings.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

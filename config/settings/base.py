@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mentora.profiles",
     "mentora.programs",
     "mentora.mentorships",
+    "mentora.meetings",
     "mentora.goals",
     "mentora.feedback",
     "mentora.notifications",
@@ -200,3 +201,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 MENTORA_BASE_URL = os.environ.get("MENTORA_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Meetings and messaging (issue 6) ---
+# WebRTC ICE servers for the video room; none are needed on a LAN. Comma-separated URLs.
+MENTORA_STUN_SERVERS = [u for u in os.environ.get("MENTORA_STUN_SERVERS", "").split(",") if u]
+MENTORA_TURN_SERVERS = [u for u in os.environ.get("MENTORA_TURN_SERVERS", "").split(",") if u]
+MENTORA_TURN_USERNAME = os.environ.get("MENTORA_TURN_USERNAME", "")
+MENTORA_TURN_CREDENTIAL = os.environ.get("MENTORA_TURN_CREDENTIAL", "")
