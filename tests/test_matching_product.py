@@ -282,3 +282,18 @@ def test_consented_attributes_never_appear_in_explanations(world, cohort):
 
     words = explain_in_words([{"factor": "generation", "share": 0.9, "value": 1, "detail": ["same"]}])
     assert words == []
+
+
+def test_the_page_swaps_a_mentee_to_a_mentor_chosen_from_the_free_list(world, cohort, as_coordinator):
+    program, mentors, mentees = cohort
+    Enrollment.objects.filter(program=program, membership=mentors[2]).update(capacity=3)
+    run = run_now(program, world.coordinator.user)
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    choice = f"{mentors[2].user.display_name} (#{mentors[2].pk})"
+    assert f'value="{choice}"' in page
+    proposal = run.matches.get(mentee=mentees[0])
+    response = as_coordinator.post(reverse("matching:run_adjust", args=["acme", program.pk, run.pk]),
+                                   {"proposal": proposal.pk, "action": "swap", "mentor": choice, "reason": "asked for"})
+    assert response.status_code == 302
+    assert run.matches.get(mentee=mentees[0]).mentor_id == mentors[2].pk
+    assert AuditEvent.objects.filter(action="matching.pin", details__reason="asked for").exists()

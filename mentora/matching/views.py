@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -67,8 +69,11 @@ def run_start(request: AuthedRequest, program_id: int) -> HttpResponse:
     return redirect("matching:run_detail", org=program.organization.slug, program_id=program.pk, run_id=run.pk)
 
 
-def _proposal_rows(run: MatchRun) -> list[dict[str, Any]]:
-    proposals = list(run.matches.all())
+PROPOSALS_PER_PAGE = 50
+LIST_LIMIT = 100
+
+
+def _proposal_rows(run: MatchRun, proposals: list[ProposedMatch]) -> list[dict[str, Any]]:
     people = _people({p.mentee_id for p in proposals} | {p.mentor_id for p in proposals})
     department_mode = run.settings_snapshot.get("department_mode", "diversity")
     rows = []
@@ -93,19 +98,30 @@ def run_detail(request: AuthedRequest, program_id: int, run_id: int) -> HttpResp
             return response
         return render(request, "matching/_progress.html", context)
     if run.is_finished:
-        unmatched_ids = {int(u["id"]) for u in run.unmatched}
-        mentor_ids = {int(row["mentor"]) for row in run.quality.get("mentor_load", [])}
-        people = _people(unmatched_ids | mentor_ids)
+        # Large cohorts: proposals are paged and long lists cut, so the page stays fast at 10,000.
+        page = Paginator(run.matches.order_by("group", "-score", "pk"), PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+        unmatched = run.unmatched[:LIST_LIMIT]
+        load_rows = run.quality.get("mentor_load", [])
+        open_mentors = [int(r["mentor"]) for r in load_rows if r["free"] > r["matched"]]
+        people = _people({int(u["id"]) for u in unmatched} | {int(r["mentor"]) for r in load_rows[:LIST_LIMIT]} | set(open_mentors))
         context |= {
-            "rows": _proposal_rows(run),
+            "page": page, "rows": _proposal_rows(run, list(page.object_list)),
             "unmatched": [{"person": people.get(int(u["id"])), "reason": REASON_LABELS.get(u["reason"], u["reason"])}
-                          for u in run.unmatched],
-            "mentor_load": [row | {"person": people.get(int(row["mentor"]))} for row in run.quality.get("mentor_load", [])],
+                          for u in unmatched],
+            "more_unmatched": max(0, len(run.unmatched) - LIST_LIMIT),
+            "mentor_load": [row | {"person": people.get(int(row["mentor"]))} for row in load_rows[:LIST_LIMIT]],
+            "more_mentors": max(0, len(load_rows) - LIST_LIMIT),
             "other_runs": MatchRun.objects.filter(program=run.program).exclude(pk=run.pk).filter(status__in=["done", "published"])[:10],
-            "mentor_choices": [people[m] for m in sorted(mentor_ids) if m in people],
+            "mentor_choices": [people[m] for m in open_mentors if m in people],
             "factor_labels": FACTOR_LABELS,
         }
     return render(request, "matching/run_detail.html", context)
+
+
+def _mentor_ref(value: str) -> int:
+    """A mentor chosen from the page's list, written "Name (#123)" (or just the id); 0 if unreadable."""
+    found = re.search(r"#?(\d+)\)?\s*$", value.strip())
+    return int(found.group(1)) if found else 0
 
 
 @require_POST
@@ -120,8 +136,8 @@ def run_adjust(request: AuthedRequest, program_id: int, run_id: int) -> HttpResp
             services.remove_match(run=run, proposal=proposal, removed_by=request.user, reason=reason)
         elif action == "pin" and proposal is not None:
             services.pin_match(run=run, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id, pinned_by=request.user, reason=reason)
-        elif action == "swap" and proposal is not None and (request.POST.get("mentor") or "").isdigit():
-            services.pin_match(run=run, mentee_id=proposal.mentee_id, mentor_id=int(request.POST["mentor"]),
+        elif action == "swap" and proposal is not None and _mentor_ref(request.POST.get("mentor", "")):
+            services.pin_match(run=run, mentee_id=proposal.mentee_id, mentor_id=_mentor_ref(request.POST["mentor"]),
                                pinned_by=request.user, reason=reason)
         else:
             raise DomainError(_("Choose a match and what to do with it."))
