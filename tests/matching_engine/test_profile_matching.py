@@ -21,7 +21,7 @@ from mentora.matching.engine import (
 from mentora.matching.engine.availability import utc_offset_hours
 from mentora.matching.engine.constraints import reporting_line
 
-from .brute import best_assignment
+from .brute import best_assignment, best_bottleneck
 from .strategies import populations
 
 WEIGHTS = Weights(text=0.0)
@@ -144,3 +144,23 @@ def test_ranked_choices_raise_the_score() -> None:
     result = match_one_on_one([Mentee("x", choices=("b",))], mentors, weights=Weights(text=0))
     assert result.matches[0].mentor == "b"
     assert result.matches[0].explanation[0].factor == "choices"
+
+
+@settings(max_examples=500, deadline=None)
+@given(populations())
+def test_fair_bottleneck_is_optimal_over_all_pairs(
+        population: tuple[list[Mentee], list[Mentor], Rules]) -> None:
+    """``fair`` with a tiny candidate graph still reaches the brute-force best minimum score."""
+    mentees, mentors, rules = population
+    result = match_one_on_one(mentees, mentors, weights=WEIGHTS, rules=rules, explain=False,
+                              objective="fair")
+    prepared = prepare_mentor_pairs(mentees, mentors, weights=WEIGHTS, rules=rules)
+    rows, cols, scores = prepared.scorer.score_rows(np.arange(len(prepared.mentees)))
+    pairs = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True),
+                     (np.rint(scores * 1e6) / 1e6).tolist(), strict=True))
+    bottleneck = best_bottleneck(pairs, len(prepared.mentees), prepared.capacities.tolist())
+    if bottleneck is None:
+        assert result.matched_count == 0
+    else:
+        assert result.min_score is not None
+        assert abs(round(result.min_score, 6) - bottleneck) < 1e-6

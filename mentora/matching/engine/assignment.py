@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from ortools.graph.python import max_flow, min_cost_flow
 
 from .pairs import CandidateSet, FloatArray, IntArray, PairSpace
@@ -205,7 +206,13 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
     raise RuntimeError("optimality proof did not converge")
 
 
-def _max_matching_size(candidates: CandidateSet, capacities: IntArray, n_left: int) -> int:
+def _max_matching(candidates: CandidateSet, capacities: IntArray, n_left: int,
+                  ) -> tuple[int, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Return the maximum number of matches and the source side of a minimum cut.
+
+    The cut is returned as (mentees on the source side, mentors on the source side); a mentee
+    with no arc counts as on the source side (its source arc is not cut).
+    """
     n_right = len(capacities)
     source, sink = n_left + n_right, n_left + n_right + 1
     rows = np.unique(candidates.rows)
@@ -217,23 +224,45 @@ def _max_matching_size(candidates: CandidateSet, capacities: IntArray, n_left: i
     flow.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), capacity)
     if flow.solve(source, sink) != flow.OPTIMAL:
         raise RuntimeError("max flow failed")
-    return int(flow.optimal_flow())
+    side = np.zeros(n_left + n_right + 2, dtype=np.bool_)
+    side[np.asarray(flow.get_source_side_min_cut(), dtype=np.int64)] = True
+    mentee_side = side[:n_left].copy()
+    has_arc = np.zeros(n_left, dtype=np.bool_)
+    has_arc[rows] = True
+    mentee_side[~has_arc] = True
+    return int(flow.optimal_flow()), mentee_side, side[n_left:n_left + n_right]
 
 
-def _complete_above(space: PairSpace, candidates: CandidateSet, threshold: int,
-                    stats: dict[str, float]) -> CandidateSet:
-    """Add every allowed pair scoring at least ``threshold`` units that is not a candidate."""
-    zero = np.zeros(space.n_left, np.int64)
-    rows, cols, scores, read = _violating_pairs(
-        space, candidates, zero - SCORE_SCALE * 2, np.zeros(space.n_right, np.int64), 0,
-        threshold)
-    stats["rows_rescored"] = stats.get("rows_rescored", 0) + read
-    return _merge(candidates, rows, cols, scores, space.n_right) if rows.size else candidates
+def _missing_cut_pairs(space: PairSpace, candidates: CandidateSet, mentee_side: npt.NDArray[
+        np.bool_], mentor_side: npt.NDArray[np.bool_], threshold: int, stats: dict[str, float],
+                       ) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return non-candidate pairs scoring >= threshold from source-side mentees to sink-side
+    mentors: the only pairs that could make the candidate graph's cut fail in the full space."""
+    row_bound = _bound_units(candidates.row_bound)
+    col_bound = _bound_units(candidates.col_bound)
+    sink_cols = ~mentor_side
+    worst_col = int(col_bound[sink_cols].max(initial=NO_PAIR))
+    rows = np.flatnonzero(mentee_side & (row_bound >= threshold))
+    if worst_col < threshold or not rows.size:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    stats["rows_rescored"] = stats.get("rows_rescored", 0) + int(rows.size)
+    col_floor = np.where(sink_cols & (col_bound >= threshold), 0.0, np.inf)
+    found_rows, found_cols, found_scores = space.pairs_above(
+        rows, np.full(len(rows), (threshold - 0.5) / SCORE_SCALE), col_floor)
+    known = np.isin(found_rows * np.int64(space.n_right) + found_cols,
+                    candidates.rows * np.int64(space.n_right) + candidates.cols)
+    new = ~known & (_as_units(found_scores) >= threshold)
+    return found_rows[new], found_cols[new], found_scores[new]
 
 
 def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntArray,
                     target: int, low: int, stats: dict[str, float]) -> tuple[CandidateSet, int]:
-    """Return the largest bottleneck (units) with which ``target`` matches remain possible."""
+    """Return the largest bottleneck (units) with which ``target`` matches remain possible.
+
+    Bisection with max-flow on the candidate graph; then the minimum cut at the next value up
+    is checked against every allowed pair (by bounds, re-scoring where needed), which proves
+    no better bottleneck exists in the full space.
+    """
     while True:
         values = np.unique(_as_units(candidates.scores))
         values = values[values >= low]
@@ -241,16 +270,23 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
         while lo < hi:
             mid = (lo + hi + 1) // 2
             stats["max_flows"] = stats.get("max_flows", 0) + 1
-            if _max_matching_size(_above(candidates, int(values[mid])), capacities,
-                                  space.n_left) >= target:
+            if _max_matching(_above(candidates, int(values[mid])), capacities,
+                             space.n_left)[0] >= target:
                 lo = mid
             else:
                 hi = mid - 1
         threshold = int(values[lo]) if len(values) else low
-        completed = _complete_above(space, candidates, threshold, stats)
-        if completed.size == candidates.size:
+        # Any better bottleneck uses only pairs scoring more than the threshold: prove that no
+        # such set of pairs, candidate or not, carries ``target`` matches.
+        above = threshold + 1
+        _, mentee_side, mentor_side = _max_matching(_above(candidates, above), capacities,
+                                                    space.n_left)
+        rows, cols, scores = _missing_cut_pairs(space, candidates, mentee_side, mentor_side,
+                                                above, stats)
+        if not rows.size:
             return candidates, threshold
-        candidates, low = completed, threshold
+        stats["pairs_added"] = stats.get("pairs_added", 0) + int(rows.size)
+        candidates, low = _merge(candidates, rows, cols, scores, space.n_right), threshold
 
 
 def solve_assignment(space: PairSpace, capacities: IntArray, *,

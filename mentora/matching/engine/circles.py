@@ -23,8 +23,8 @@ from ortools.graph.python import min_cost_flow
 
 from .assignment import SCORE_SCALE, _as_units
 from .availability import week_slots
-from .one_on_one import TextVectors, prepare_mentor_pairs
 from .features import weekly_slot_matrix
+from .one_on_one import TextVectors, prepare_mentor_pairs
 from .pairs import CandidateSet, ColumnTopK, IntArray, top_k_of_block
 from .people import Mentee, Mentor, Profile, Rules, Weights
 from .results import Circle, CirclesResult
