@@ -44,3 +44,19 @@ CASES: list[Case] = [
     Case("matching:request_answer", _request, {**NOBODY_BUT, "mentee": REDIRECT}, "post", lambda w: {"answer": "x"}),
     Case("matching:request_withdraw", _request, {**NOBODY_BUT, "mentee": REDIRECT}, "post"),
 ]
+
+API_COORD = {**COORDINATORS, "anonymous": 401}
+API_NOBODY_BUT = {**dict.fromkeys(ROLES, MISSING), "anonymous": 401}
+
+CASES += [
+    Case("api-1.0.0:list_runs", lambda w: ["acme", w.program.pk], API_COORD),
+    Case("api-1.0.0:create_run", lambda w: ["acme", w.program.pk], {**API_COORD, "coordinator": 422, "admin": 422}, "post"),
+    Case("api-1.0.0:get_run", _run, API_COORD),
+    Case("api-1.0.0:publish", _run, {**API_COORD, "coordinator": 409, "admin": 409}, "post"),
+    Case("api-1.0.0:my_suggestions", _hybrid, {**API_NOBODY_BUT, "mentee": OK}),
+    Case("api-1.0.0:create_request", _hybrid, {**API_NOBODY_BUT, "mentee": 409, "member": 404, "mentor": 404,
+                                                "coordinator": 404, "admin": 404}, "post",
+         lambda w: {"mentor_id": w.mentor.pk, "message": "Hello"}, True),
+    Case("api-1.0.0:list_requests", lambda w: ["acme"], {**ANY_MEMBER, "anonymous": 401}),
+    Case("api-1.0.0:respond", _request, {**API_NOBODY_BUT, "mentor": OK}, "post", lambda w: {"action": "decline", "reply": "x"}, True),
+]

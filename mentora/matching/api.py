@@ -1,0 +1,174 @@
+"""API: matching runs for coordinators; suggestions and requests for participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from mentora.accounts.models import Membership
+from mentora.core.access import access_program
+from mentora.core.api_access import api_membership, api_user
+from mentora.matching import requests as mentorship_requests
+from mentora.matching import services
+from mentora.matching.models import MatchRun, MentorshipRequest
+from mentora.matching.snapshot import settings_for
+from mentora.matching.suggestions import suggest_mentors
+from mentora.programs.models import EnrollmentRole, EnrollmentStatus, MatchingMode
+
+router = Router(tags=["matching"])
+
+
+class FactorOut(Schema):
+    factor: str
+    share: float
+    value: float
+    detail: list[str]
+
+
+class ProposalOut(Schema):
+    mentee_id: int
+    mentor_id: int
+    group: int | None
+    score: float
+    is_pinned: bool
+    explanation: list[FactorOut]
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    progress: int
+    solver: str
+    seconds: float | None
+    quality: dict[str, Any]
+    unmatched: list[dict[str, Any]]
+
+
+class RunDetailOut(RunOut):
+    matches: list[ProposalOut]
+
+
+class SuggestionOut(Schema):
+    mentor_id: int
+    name: str
+    score: float
+    free_places: int
+    explanation: list[FactorOut]
+
+
+class RequestIn(Schema):
+    mentor_id: int
+    message: str = Field(..., min_length=1, max_length=2000)
+    goals: str = Field("", max_length=2000)
+    rank: int | None = Field(None, ge=1, le=10)
+
+
+class RespondIn(Schema):
+    action: str = Field(..., pattern="^(accept|decline|question)$")
+    reply: str = Field("", max_length=2000)
+
+
+class RequestOut(Schema):
+    id: int
+    program_id: int
+    mentee_id: int
+    mentor_id: int
+    status: str
+    message: str
+    mentor_reply: str
+
+
+def _run_out(run: MatchRun, *, detail: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {k: getattr(run, k) for k in ("id", "status", "progress", "solver", "seconds", "quality", "unmatched")}
+    if detail:
+        data["matches"] = [
+            {"mentee_id": p.mentee_id, "mentor_id": p.mentor_id, "group": p.group, "score": p.score,
+             "is_pinned": p.is_pinned, "explanation": p.explanation}
+            for p in run.matches.all()
+        ]
+    return data
+
+
+def _request_out(r: MentorshipRequest) -> dict[str, Any]:
+    return {"id": r.pk, "program_id": r.program_id, "mentee_id": r.mentee_id, "mentor_id": r.mentor_id,
+            "status": r.status, "message": r.message, "mentor_reply": r.mentor_reply}
+
+
+@router.get("/orgs/{org}/programs/{program_id}/match-runs", response=list[RunOut], summary="Matching runs (coordinators)")
+def list_runs(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+    program = access_program(api_membership(request, org), program_id, manage=True)
+    return [_run_out(run) for run in MatchRun.objects.filter(program=program)[:50]]
+
+
+@router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut}, summary="Start a matching run")
+def create_run(request: HttpRequest, org: str, program_id: int) -> Status[dict[str, Any]]:
+    program = access_program(api_membership(request, org), program_id, manage=True)
+    return Status(202, _run_out(services.start_match_run(program=program, started_by=api_user(request))))
+
+
+def _api_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> MatchRun:
+    program = access_program(api_membership(request, org), program_id, manage=True)
+    run = MatchRun.objects.filter(program=program, pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}", response=RunDetailOut, summary="A run with its proposals")
+def get_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, Any]:
+    return _run_out(_api_run(request, org, program_id, run_id), detail=True)
+
+
+@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response=dict[str, list[int]],
+             summary="Publish a run (all or nothing, idempotent)")
+def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, list[int]]:
+    run = _api_run(request, org, program_id, run_id)
+    created = services.publish_run(run=run, published_by=api_user(request))
+    return {"mentorship_ids": [m.pk for m in created]}
+
+
+@router.get("/orgs/{org}/programs/{program_id}/suggestions", response=list[SuggestionOut], summary="My mentor suggestions")
+def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+    membership = api_membership(request, org)
+    program = access_program(membership, program_id)
+    if program.matching_mode == MatchingMode.COORDINATOR or not program.enrollments.filter(
+        membership=membership, role=EnrollmentRole.MENTEE, status=EnrollmentStatus.APPROVED
+    ).exists():
+        raise Http404
+    ranked = suggest_mentors(program=program, mentee=membership, matching=settings_for(program))
+    names = dict(Membership.objects.filter(pk__in=[s.mentor_id for s in ranked]).values_list("pk", "user__full_name"))
+    return [{"mentor_id": s.mentor_id, "name": names.get(s.mentor_id, ""), "score": s.score,
+             "free_places": s.free_places, "explanation": s.explanation} for s in ranked]
+
+
+@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut}, summary="Ask a mentor")
+def create_request(request: HttpRequest, org: str, program_id: int, payload: RequestIn) -> Status[dict[str, Any]]:
+    membership = api_membership(request, org)
+    program = access_program(membership, program_id)
+    mentor = Membership.objects.filter(pk=payload.mentor_id, organization=membership.organization, is_active=True).first()
+    if mentor is None:
+        raise Http404
+    created = mentorship_requests.send_request(program=program, mentee=membership, mentor=mentor, message=payload.message,
+                                               goals=payload.goals, matching=settings_for(program), rank=payload.rank)
+    return Status(201, _request_out(created))
+
+
+@router.get("/orgs/{org}/requests", response=list[RequestOut], summary="Requests I sent or received")
+def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+    membership = api_membership(request, org)
+    from django.db.models import Q
+
+    found = MentorshipRequest.objects.filter(Q(mentee=membership) | Q(mentor=membership))
+    return [_request_out(r) for r in found]
+
+
+@router.post("/orgs/{org}/requests/{request_id}/respond", response=RequestOut, summary="Accept, decline or ask (the mentor)")
+def respond(request: HttpRequest, org: str, request_id: int, payload: RespondIn) -> dict[str, Any]:
+    membership = api_membership(request, org)
+    found = MentorshipRequest.objects.filter(pk=request_id, mentor=membership).first()
+    if found is None:
+        raise Http404
+    return _request_out(mentorship_requests.respond_to_request(request=found, mentor=membership, action=payload.action,
+                                                               reply=payload.reply))
