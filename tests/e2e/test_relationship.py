@@ -89,7 +89,7 @@ def test_mentor_and_mentee_run_their_mentorship_from_agreement_to_certificate(pa
     expect(page.get_by_text("We agreed on the outline.")).to_be_visible()
     expect(page.get_by_text("I felt nervous about the Q&A.")).to_have_count(0)
     page.goto(home + "feedback/")
-    page.get_by_label("Kudos").check()
+    page.get_by_role("radio", name="Kudos").check()
     page.get_by_label("Your feedback").fill("Your outline is clear and bold. Well done!")
     page.get_by_label("For the goal").select_option(label="Give a talk at the all-hands")
     page.get_by_role("button", name="Send").click()
