@@ -23,7 +23,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 
 from .pairs import CandidateSet, FloatArray, IntArray, PairSpace
 
-__all__ = ["SCORE_SCALE", "Assignment", "Objective", "solve_assignment"]
+__all__ = ["SCORE_SCALE", "Assignment", "Objective", "score_units", "solve_assignment"]
 
 Objective = Literal["max_total", "fair"]
 #: Scores are solved as integers of this many units per 1.0 (exact for the rounded scores).
@@ -45,7 +45,14 @@ class Assignment:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-def _as_units(scores: FloatArray) -> IntArray:
+def score_units(scores: FloatArray) -> IntArray:
+    """Return scores as integer units of 1 / SCORE_SCALE (what the solvers optimise).
+
+    Examples
+    --------
+    >>> score_units(np.array([0.5, 0.1234567])).tolist()
+    [500000, 123457]
+    """
     return np.rint(np.asarray(scores, np.float64) * SCORE_SCALE).astype(np.int64)
 
 
@@ -61,7 +68,7 @@ def _min_cost_flow(candidates: CandidateSet, capacities: IntArray, n_left: int,
     heads = np.concatenate([rows, candidates.cols + n_left, np.full(len(used_cols), sink)])
     arc_capacity = np.concatenate([np.ones(len(rows) + candidates.size, np.int64),
                                    capacities[used_cols]])
-    costs = np.concatenate([np.zeros(len(rows), np.int64), -_as_units(candidates.scores),
+    costs = np.concatenate([np.zeros(len(rows), np.int64), -score_units(candidates.scores),
                             np.zeros(len(used_cols), np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     first = len(rows)
@@ -152,7 +159,7 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     # Pairs scoring more than slack_i + v_j (in units), less the float tolerance.
     rows, cols, scores = space.pairs_above(
         read, (slack[read] - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
-    units = _as_units(scores)
+    units = score_units(scores)
     known = np.isin(rows * np.int64(space.n_right) + cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)
     bad = ~known & (units > slack[rows] + mentor_price[cols])
@@ -172,7 +179,7 @@ def _merge(candidates: CandidateSet, rows: IntArray, cols: IntArray, scores: Flo
 
 
 def _above(candidates: CandidateSet, threshold: int) -> CandidateSet:
-    keep = _as_units(candidates.scores) >= threshold
+    keep = score_units(candidates.scores) >= threshold
     return CandidateSet(candidates.rows[keep], candidates.cols[keep], candidates.scores[keep],
                         candidates.row_bound, candidates.col_bound)
 
@@ -191,8 +198,8 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
         match_col = np.full(space.n_left, -1, dtype=np.int64)
         match_col[rows] = cols
         match_weight = np.zeros(space.n_left, dtype=np.int64)
-        match_weight[rows] = bonus + _as_units(scores)
-        weights = bonus + _as_units(graph.scores)
+        match_weight[rows] = bonus + score_units(scores)
+        weights = bonus + score_units(graph.scores)
         mentee_price, mentor_price = _prices(graph, weights, match_col, match_weight, capacities)
         dual = int(mentee_price.sum() + (capacities * mentor_price).sum())
         primal = int(match_weight.sum())
@@ -251,7 +258,7 @@ def _missing_cut_pairs(space: PairSpace, candidates: CandidateSet, mentee_side: 
         rows, np.full(len(rows), (threshold - 0.5) / SCORE_SCALE), col_floor)
     known = np.isin(found_rows * np.int64(space.n_right) + found_cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)
-    new = ~known & (_as_units(found_scores) >= threshold)
+    new = ~known & (score_units(found_scores) >= threshold)
     return found_rows[new], found_cols[new], found_scores[new]
 
 
@@ -264,7 +271,7 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
     no better bottleneck exists in the full space.
     """
     while True:
-        values = np.unique(_as_units(candidates.scores))
+        values = np.unique(score_units(candidates.scores))
         values = values[values >= low]
         lo, hi = 0, len(values) - 1  # values[lo] is feasible
         while lo < hi:
@@ -314,7 +321,7 @@ def solve_assignment(space: PairSpace, capacities: IntArray, *,
     candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats,
                                                         cardinality_first=cardinality_first)
     if objective == "fair" and rows.size:
-        low = int(_as_units(scores).min())
+        low = int(score_units(scores).min())
         candidates, threshold = _fair_threshold(space, candidates, capacities, int(rows.size),
                                                 low, stats)
         stats["bottleneck"] = threshold / SCORE_SCALE

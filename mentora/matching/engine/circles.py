@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from .assignment import SCORE_SCALE, _as_units
+from .assignment import SCORE_SCALE, score_units
 from .availability import week_slots
 from .features import weekly_slot_matrix
 from .one_on_one import TextVectors, prepare_mentor_pairs
@@ -50,7 +50,7 @@ def _flow_groups(candidates: CandidateSet, open_facilitators: npt.NDArray[np.boo
     capacity = np.concatenate([np.ones(n_mentees + len(rows), np.int64),
                                np.full(len(opened), min_size), np.full(len(opened),
                                                                       max_size - min_size)])
-    cost = np.concatenate([np.zeros(n_mentees, np.int64), -_as_units(candidates.scores[keep]),
+    cost = np.concatenate([np.zeros(n_mentees, np.int64), -score_units(candidates.scores[keep]),
                            np.full(len(opened), -seat_bonus), np.zeros(len(opened), np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
@@ -135,10 +135,11 @@ def _candidates(scores: npt.NDArray[np.float32], k: int) -> CandidateSet:
     best_rows, best_cols, best_values, _ = column_best.result()
     rows = np.concatenate([rows, best_rows])
     cols = np.concatenate([cols, best_cols])
-    values = np.concatenate([values, best_values]).astype(np.float64)
+    all_values = np.concatenate([values, best_values]).astype(np.float64)
     keys, first = np.unique(rows * np.int64(max(n_cols, 1)) + cols, return_index=True)
     unbounded = np.full(n_rows, -np.inf)
-    return CandidateSet(keys // max(n_cols, 1), keys % max(n_cols, 1), values[first], unbounded,
+    scores_kept = all_values[first]
+    return CandidateSet(keys // max(n_cols, 1), keys % max(n_cols, 1), scores_kept, unbounded,
                         np.full(n_cols, -np.inf))
 
 
@@ -182,13 +183,13 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
                         for start in range(0, n_mentees, 4096)]) if n_mentees else np.zeros(
         (0, n_facilitators), np.float32)
     if min_common_hours > 0 and n_mentees and n_facilitators:
-        mentee_free = weekly_slot_matrix(mentee_profiles) > 0
-        facilitator_free = weekly_slot_matrix(facilitator_profiles) > 0
+        mentee_free: npt.NDArray[np.bool_] = weekly_slot_matrix(mentee_profiles) > 0
+        facilitator_free: npt.NDArray[np.bool_] = weekly_slot_matrix(facilitator_profiles) > 0
         popularity = mentee_free.sum(axis=0)
         # Most popular free hour of each facilitator (earliest on ties); none if never free.
         meeting_hour = np.argmax(np.where(facilitator_free, popularity[None, :] + 1, 0), axis=1)
-        has_hour = facilitator_free.any(axis=1)
-        can_meet = mentee_free[:, meeting_hour] | ~has_hour[None, :]
+        has_hour: npt.NDArray[np.bool_] = np.asarray(facilitator_free.any(axis=1))
+        can_meet = np.logical_or(mentee_free[:, meeting_hour], ~has_hour[None, :])
         scores = np.where(can_meet, scores, np.float32(-np.inf))
     candidates = _candidates(scores, k)
     open_facilitators = np.ones(n_facilitators, dtype=np.bool_)
