@@ -84,8 +84,11 @@ def run_case(kind: str, params: dict[str, Any]) -> dict[str, Any]:
                                   text_vectors=population.text_vectors)
         row.update(seconds=time.perf_counter() - started, matched=result.matched_count,
                    total=result.total_score, min=result.min_score, gap=result.optimality_gap,
-                   solve=result.stats.get("solve_seconds"),
-                   note=f"candidates {int(result.stats['candidate_pairs'])}, "
+                   solve=result.stats.get("flow_seconds"),
+                   note=f"scoring+candidates {result.stats['candidates_seconds']:.1f} s, "
+                        f"proof {result.stats.get('proof_seconds', 0):.1f} s, "
+                        f"bottleneck {result.stats.get('bottleneck_seconds', 0):.1f} s; "
+                        f"candidates {int(result.stats['candidate_pairs'])}, "
                         f"rescored rows {int(result.stats.get('rows_rescored', 0))}, "
                         f"added {int(result.stats.get('pairs_added', 0))}")
     elif kind in {"scipy_dense", "ortools_dense", "greedy"}:
@@ -110,7 +113,8 @@ def run_case(kind: str, params: dict[str, Any]) -> dict[str, Any]:
                    total=float(match_score[matched].sum()),
                    min=float(match_score[matched].min()), gap=None,
                    solve=stats.get("deferred_acceptance_seconds"),
-                   note=f"second pass {int(stats.get('second_pass_matches', 0))}")
+                   note=f"lists {stats['lists_seconds']:.1f} s; "
+                        f"second pass {int(stats.get('second_pass_matches', 0))}")
     elif kind == "peer":
         population = synthetic_population(0, 0, n_peers=params["people"], seed=1)
         started = time.perf_counter()

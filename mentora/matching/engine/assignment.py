@@ -14,6 +14,7 @@ number of matches, found by bisection with max-flow) before maximising the total
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -193,7 +194,10 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
     bonus = SCORE_SCALE * (space.n_left + 1) if cardinality_first else 0
     for _ in range(50):
         graph = candidates if threshold is None else _above(candidates, threshold)
+        flow_started = time.perf_counter()
         rows, cols, scores = _min_cost_flow(graph, capacities, space.n_left, cardinality_first)
+        proof_started = time.perf_counter()
+        stats["flow_seconds"] = stats.get("flow_seconds", 0) + proof_started - flow_started
         stats["solves"] = stats.get("solves", 0) + 1
         match_col = np.full(space.n_left, -1, dtype=np.int64)
         match_col[rows] = cols
@@ -206,6 +210,8 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
         extra_rows, extra_cols, extra_scores, read = _violating_pairs(
             space, candidates, mentee_price, mentor_price, bonus, threshold)
         stats["rows_rescored"] = stats.get("rows_rescored", 0) + read
+        stats["proof_seconds"] = (stats.get("proof_seconds", 0)
+                                  + time.perf_counter() - proof_started)
         if not extra_rows.size:
             return candidates, rows, cols, scores, (dual - primal) / SCORE_SCALE
         stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
@@ -316,15 +322,19 @@ def solve_assignment(space: PairSpace, capacities: IntArray, *,
     """
     capacities = np.asarray(capacities, np.int64)
     stats: dict[str, float] = {}
+    started = time.perf_counter()
     candidates = space.candidates(k)
     stats["candidate_pairs"] = candidates.size
+    stats["candidates_seconds"] = time.perf_counter() - started
     candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats,
                                                         cardinality_first=cardinality_first)
     if objective == "fair" and rows.size:
+        fair_started = time.perf_counter()
         low = int(score_units(scores).min())
         candidates, threshold = _fair_threshold(space, candidates, capacities, int(rows.size),
                                                 low, stats)
         stats["bottleneck"] = threshold / SCORE_SCALE
+        stats["bottleneck_seconds"] = time.perf_counter() - fair_started
         candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats,
                                                             threshold)
     order = np.lexsort((cols, rows))

@@ -85,7 +85,9 @@ def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int 
     Each mentee ranks its ``list_length`` best allowed mentors; each mentor ranks the mentees who
     listed it by score. Returns ``(match, match_score, stats)``, ``-1`` / NaN when unmatched.
     """
+    started = time.perf_counter()
     candidates = space.candidates(list_length)
+    lists_ready = time.perf_counter()
     rows, cols, scores = candidates.rows, candidates.cols, candidates.scores
     # Mentee lists: by score descending, then mentor index; cut at list_length.
     order = np.lexsort((cols, -scores, rows))
@@ -104,11 +106,14 @@ def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int 
     key_order = np.argsort(keys)
     match = deferred_acceptance(starts, cols, keys[key_order], mentor_rank[key_order],
                                 capacities)
+    accepted = time.perf_counter()
     match_score = np.full(space.n_left, np.nan)
     matched = np.flatnonzero(match >= 0)
     match_key = match[matched] * np.int64(space.n_left) + matched
     match_score[matched] = scores[key_order][np.searchsorted(keys[key_order], match_key)]
-    stats: dict[str, float] = {"stable_matches": int((match >= 0).sum())}
+    stats: dict[str, float] = {"stable_matches": int((match >= 0).sum()),
+                               "lists_seconds": lists_ready - started,
+                               "deferred_acceptance_seconds": accepted - lists_ready}
     spare = capacities - np.bincount(match[match >= 0], minlength=len(capacities))
     leftovers = np.flatnonzero(match < 0)
     if second_pass and leftovers.size and spare.sum() > 0:
