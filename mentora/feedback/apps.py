@@ -11,3 +11,11 @@ class FeedbackConfig(AppConfig):
         from mentora.mentorships.panels import Panel, register_panel
 
         register_panel(Panel("feedback", "feedback/_mentorship_panel.html", feedback_panel_context, order=30))
+
+        from datetime import timedelta
+
+        from mentora.core.periodic import register_periodic
+        from mentora.feedback.tasks import schedule_check_ins
+
+        # Daily in spirit; hourly is harmless because the task is idempotent.
+        register_periodic("feedback.schedule_check_ins", schedule_check_ins.enqueue, every=timedelta(hours=1))

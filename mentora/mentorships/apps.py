@@ -5,3 +5,11 @@ class MentorshipsConfig(AppConfig):
     name = "mentora.mentorships"
     label = "mentorships"
     verbose_name = "Mentorships"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from mentora.core.periodic import register_periodic
+        from mentora.mentorships.tasks import complete_due_mentorships
+
+        register_periodic("mentorships.complete_due", complete_due_mentorships.enqueue, every=timedelta(hours=1))

@@ -11,7 +11,7 @@ from mentora.core.periodic import registered_jobs, run_due_jobs
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs that are due (expire requests, reminders, check-ins)."
+    help = "Run the periodic jobs that are due (request expiry, reminders, check-ins, completion at the end date)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep running, checking every 30 s.")
