@@ -10,6 +10,7 @@ from mentora.accounts.api import TokenAuth
 from mentora.accounts.api import router as accounts_router
 from mentora.core.errors import DomainError
 from mentora.meetings.api import router as meetings_router
+from mentora.messaging.api import router as messaging_router
 from mentora.profiles.api import router as profiles_router
 from mentora.programs.api import router as programs_router
 
@@ -24,6 +25,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", profiles_router)
 api.add_router("/", programs_router)
 api.add_router("/", meetings_router)
+api.add_router("/", messaging_router)
 
 
 @api.exception_handler(DomainError)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.goals.urls")),
     path("o/<slug:org>/", include("mentora.feedback.urls")),
     path("o/<slug:org>/", include("mentora.notifications.urls")),
+    path("o/<slug:org>/", include("mentora.messaging.urls")),
     path("", include("mentora.meetings.feed_urls")),
     path("o/<slug:org>/", include("mentora.meetings.urls")),
     path("api/", api.urls),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mentora.programs",
     "mentora.mentorships",
     "mentora.meetings",
+    "mentora.messaging",
     "mentora.goals",
     "mentora.feedback",
     "mentora.notifications",

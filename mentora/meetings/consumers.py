@@ -1,0 +1,82 @@
+"""The video room's signalling websocket: members of the meeting's mentorship exchange WebRTC
+offers, answers and ICE candidates; media flows browser to browser (peer-to-peer).
+
+Checked on connect and on every message: the session's user is a current member and the room
+is open (from a few minutes before the start until a while after the end).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
+
+from mentora.core.access import get_membership
+from mentora.meetings.access import access_meeting
+from mentora.messaging import realtime
+from mentora.messaging.consumers import db
+
+CLOSE_NOT_FOUND = 4404
+MAX_SIGNAL_BYTES = 64_000
+
+
+class VideoRoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    meeting_id: int | None = None
+
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.org_slug, requested = str(kwargs["org"]), int(kwargs["meeting_id"])
+        self.meeting_id = requested if await self._authorise(requested) else None
+        if self.meeting_id is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.channel_layer.group_add(realtime.room_group(self.meeting_id), self.channel_name)
+        await self.accept()
+        from mentora.meetings.views import ice_servers
+
+        await self.send_json({"type": "welcome", "peer_id": self.channel_name, "ice_servers": ice_servers()})
+        await realtime.room_broadcast(self.meeting_id, {"event": "join", "peer_id": self.channel_name, "name": self.name})
+
+    async def disconnect(self, code: int) -> None:
+        if self.meeting_id is not None:
+            await self.channel_layer.group_discard(realtime.room_group(self.meeting_id), self.channel_name)
+            await realtime.room_broadcast(self.meeting_id, {"event": "leave", "peer_id": self.channel_name, "name": self.name})
+
+    @db
+    def _authorise(self, meeting_id: int) -> bool:
+        try:
+            membership = get_membership(self.scope.get("user"), self.org_slug)
+            meeting = access_meeting(membership, meeting_id)
+        except Http404:
+            return False
+        self.name = membership.user.display_name
+        return meeting.room_is_open()
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.meeting_id is None or not await self._authorise(self.meeting_id):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not isinstance(content, dict) or content.get("type") != "signal":
+            return
+        target, data = content.get("to"), content.get("data")
+        if not isinstance(target, str) or not isinstance(data, dict) or len(str(data)) > MAX_SIGNAL_BYTES:
+            return
+        # The receiving consumer drops it unless it is in the same room (see room_signal).
+        await realtime.relay_to_peer(target, {"room": self.meeting_id, "from": self.channel_name, "name": self.name,
+                                              "data": data})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        if text_data is not None and len(text_data) > MAX_SIGNAL_BYTES:
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+
+    # --- events from mentora.messaging.realtime ---------------------------------------------
+
+    async def room_event(self, event: dict[str, Any]) -> None:
+        if event["peer_id"] != self.channel_name:
+            await self.send_json({"type": event["event"], "peer_id": event["peer_id"], "name": event["name"]})
+
+    async def room_signal(self, event: dict[str, Any]) -> None:
+        if event.get("room") == self.meeting_id:
+            await self.send_json({"type": "signal", "from": event["from"], "name": event["name"], "data": event["data"]})

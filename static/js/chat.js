@@ -1,0 +1,97 @@
+// Live conversation: receive messages over the websocket, send without reloading, mark read.
+// Without JavaScript the page still works (the form posts, the page reloads).
+(() => {
+  const root = document.querySelector("[data-chat]");
+  if (!root) return;
+  const list = document.getElementById("messages");
+  const form = document.getElementById("chat-form");
+  const errorBox = document.getElementById("chat-error");
+  const seenBox = document.getElementById("seen");
+  const connection = document.getElementById("chat-connection");
+  const csrf = () => (document.querySelector("#chat-form [name=csrfmiddlewaretoken]") || {}).value || "";
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  let socket = null;
+  let retry = 500;
+
+  const lastId = () => {
+    const items = list.querySelectorAll("[data-message-id]");
+    return items.length ? Number(items[items.length - 1].dataset.messageId) : 0;
+  };
+  const markRead = () => {
+    if (document.visibilityState === "visible" && socket && socket.readyState === WebSocket.OPEN && lastId()) {
+      socket.send(JSON.stringify({ action: "read", message_id: lastId() }));
+    }
+  };
+  const place = (id, html) => {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const node = template.content.firstElementChild;
+    node.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((input) => { input.value = csrf(); });
+    const existing = document.getElementById(`message-${id}`);
+    if (existing) existing.replaceWith(node);
+    else {
+      document.getElementById("no-messages")?.remove();
+      list.appendChild(node);
+      node.scrollIntoView({ block: "end" });
+    }
+  };
+
+  const connect = () => {
+    socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    socket.addEventListener("open", () => {
+      retry = 500;
+      root.dataset.connected = "true";
+      if (connection) connection.textContent = "";
+      markRead();
+    });
+    socket.addEventListener("message", (event) => {
+      const data = JSON.parse(event.data);
+      if (data.type === "message") {
+        place(data.id, data.html);
+        if (!list.querySelector(`#message-${data.id}[data-own]`)) markRead();
+        if (data.event === "created" && list.querySelector(`#message-${data.id}[data-own]`)) seenBox.textContent = "";
+      } else if (data.type === "seen") {
+        seenBox.textContent = data.names.length ? `Seen by ${data.names.join(", ")}` : "";
+      } else if (data.type === "error") {
+        errorBox.textContent = data.message;
+      }
+    });
+    socket.addEventListener("close", (event) => {
+      root.dataset.connected = "false";
+      if (event.code === 4404) return; // not (or no longer) a member: do not retry
+      if (connection) connection.textContent = "Reconnecting…";
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 15000);
+    });
+  };
+
+  form?.addEventListener("submit", async (event) => {
+    const body = form.querySelector("[name=body]");
+    const file = form.querySelector("[name=attachment]");
+    errorBox.textContent = "";
+    if (file && file.files.length) {
+      // Files go over HTTP (multipart); the message itself arrives over the websocket.
+      event.preventDefault();
+      const response = await fetch(form.action, { method: "POST", body: new FormData(form),
+        headers: { Accept: "application/json", "X-CSRFToken": csrf() } });
+      if (response.ok) form.reset();
+      else errorBox.textContent = await response.text();
+      return;
+    }
+    if (socket && socket.readyState === WebSocket.OPEN && body.value.trim()) {
+      event.preventDefault();
+      socket.send(JSON.stringify({ action: "send", body: body.value }));
+      body.value = "";
+      body.focus();
+    }
+  });
+  // Enter sends, Shift+Enter starts a new line.
+  form?.querySelector("[name=body]")?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  document.addEventListener("visibilitychange", markRead);
+  connect();
+})();
