@@ -209,3 +209,6 @@ MENTORA_STUN_SERVERS = [u for u in os.environ.get("MENTORA_STUN_SERVERS", "").sp
 MENTORA_TURN_SERVERS = [u for u in os.environ.get("MENTORA_TURN_SERVERS", "").split(",") if u]
 MENTORA_TURN_USERNAME = os.environ.get("MENTORA_TURN_USERNAME", "")
 MENTORA_TURN_CREDENTIAL = os.environ.get("MENTORA_TURN_CREDENTIAL", "")
+# Messages: how long authors may edit or delete, and which attachments are accepted.
+MENTORA_MESSAGE_EDIT_MINUTES = int(os.environ.get("MENTORA_MESSAGE_EDIT_MINUTES", "15"))
+MENTORA_ATTACHMENT_MAX_BYTES = int(os.environ.get("MENTORA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
