@@ -121,7 +121,8 @@ def main() -> None:
     client.force_login(coordinator)
     rows = []
     demo = Program.objects.get(organization=org, form="one_on_one")
-    rows.append(("demo one-on-one (300 people)", 0.0, measure(demo, coordinator, client)))
+    rows.append(("demo one-on-one, cold process", 0.0, measure(demo, coordinator, client)))
+    rows.append(("demo one-on-one, warm", 0.0, measure(demo, coordinator, client)))
     sizes = [(1000, 200)] if args.quick else [(1000, 200), (10000, 2000)]
     for mentees, mentors in sizes:
         program, seeded = seed_program(org, mentees=mentees, mentors=mentors, seed=mentees)

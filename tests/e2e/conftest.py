@@ -23,9 +23,6 @@ from playwright.sync_api import Page
 
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an event loop in the test thread; without this Django refuses
-# ORM calls made from that thread (fixtures, assertions against the database).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
@@ -57,6 +54,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
             if skip is not None:
                 item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_in_playwright_thread() -> Any:
+    """Playwright's sync API runs an event loop in the test thread; without this Django refuses
+    ORM calls made from that thread (fixtures, assertions). Set only while browser tests run, so
+    the async-safety check stays on for every other test."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
