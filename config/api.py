@@ -9,7 +9,10 @@ from ninja.security import django_auth
 from mentora.accounts.api import TokenAuth
 from mentora.accounts.api import router as accounts_router
 from mentora.core.errors import DomainError
+from mentora.feedback.api import router as feedback_router
+from mentora.goals.api import router as goals_router
 from mentora.meetings.api import router as meetings_router
+from mentora.mentorships.api import router as mentorships_router
 from mentora.messaging.api import router as messaging_router
 from mentora.profiles.api import router as profiles_router
 from mentora.programs.api import router as programs_router
@@ -26,6 +29,9 @@ api.add_router("/", profiles_router)
 api.add_router("/", programs_router)
 api.add_router("/", meetings_router)
 api.add_router("/", messaging_router)
+api.add_router("/", mentorships_router)
+api.add_router("/", goals_router)
+api.add_router("/", feedback_router)
 
 
 @api.exception_handler(DomainError)

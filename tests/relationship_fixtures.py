@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from mentora.feedback.models import CheckIn
 from mentora.goals.models import ChecklistItem, Goal, Milestone
-from mentora.mentorships.models import Mentorship
+from mentora.mentorships.agreements import propose_agreement
+from mentora.mentorships.models import Agreement, Mentorship
 from mentora.mentorships.services import create_mentorship
 from tests.conftest import World
 from tests.factories import EnrollmentFactory, MembershipFactory
@@ -34,6 +35,15 @@ def milestone_of(world: World) -> Milestone:
 def item_of(world: World) -> ChecklistItem:
     item, _created = ChecklistItem.objects.get_or_create(goal=goal_of(world), text="Pick a topic")
     return item
+
+
+def proposed_agreement(world: World) -> Agreement:
+    """Version 1 of the world's agreement, proposed (and so confirmed) by the mentor."""
+    found = Agreement.objects.filter(mentorship=world.mentorship).first()
+    return found or propose_agreement(
+        mentorship=world.mentorship, author=world.mentor, mentee_wants="Confidence", cadence="biweekly",
+        session_minutes=60, channels=["video"], response_time="two_days", boundaries="Private",
+        feedback_how="Each session", ends_on=timezone.localdate() + timedelta(days=90))
 
 
 def check_in_of(world: World) -> CheckIn:

@@ -194,6 +194,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 MENTORA_IMPORT_MAX_ROWS = int(os.environ.get("MENTORA_IMPORT_MAX_ROWS", "20000"))
+# Goal evidence files: stored privately (never under MEDIA_URL), at most this many bytes each.
+MENTORA_EVIDENCE_MAX_BYTES = int(os.environ.get("MENTORA_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -207,6 +207,8 @@ def save_self_assessment(*, mentorship: Mentorship, membership: Membership, phas
         raise Conflict(_("Rate yourself at the start first, so there is something to compare with."))
     if not ratings or any(not 1 <= r <= 5 for r in ratings.values()):
         raise DomainError(_("Rate each skill from 1 to 5."))
+    if set(ratings) - set(assessment_skills(mentorship, membership)):
+        raise DomainError(_("Rate yourself on the skills listed."), field="ratings")
     try:
         with transaction.atomic():
             assessment = SelfAssessment.objects.create(mentorship=mentorship, membership=membership, phase=phase)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from django.db import models
 from django.db.models import Count, Q
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.accounts.models import Membership
 from mentora.mentorships.models import Mentorship, SessionLog
 from mentora.profiles.models import Skill
+from mentora.programs.models import Program
 
 
 class GoalStatus(models.TextChoices):
@@ -87,6 +89,8 @@ class Milestone(models.Model):
     title = models.CharField(_("Milestone"), max_length=200)
     due_on = models.DateField(_("Due on"))
     done_at = models.DateTimeField(null=True, blank=True)
+    quiz = models.ForeignKey("Quiz", on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones",
+                             verbose_name=_("Knowledge check"))
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -119,23 +123,43 @@ class ChecklistItem(models.Model):
         return self.text
 
 
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A random name: the stored path says nothing about the person or the original file name."""
+    return f"evidence/{instance.goal_id}/{uuid4().hex}"
+
+
 class Evidence(models.Model):
-    """A piece of the goal's portfolio: a link, a note, or both."""
+    """A piece of the goal's portfolio: a link, a note, a file, or several of these.
+
+    Files live in the default storage under an unguessable name and are never published under
+    MEDIA_URL; `goals:evidence_file` streams them after the same access check as the goal.
+    """
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="evidence")
     author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(_("Link"), max_length=500, blank=True)
     note = models.TextField(_("Note"), max_length=4000, blank=True)
+    file = models.FileField(_("File"), upload_to=evidence_upload_to, max_length=200, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(url="") | ~Q(note=""), name="evidence_has_link_or_note"),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(note="") | ~Q(file=""),
+                                   name="evidence_has_link_note_or_file"),
+            # A stored file always carries what the download needs: its name, type and size.
+            models.CheckConstraint(
+                condition=Q(file="", file_name="", content_type="", size__isnull=True)
+                | (~Q(file="") & ~Q(file_name="") & ~Q(content_type="") & Q(size__isnull=False)),
+                name="evidence_file_described",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.url or self.note[:60]
+        return self.url or self.file_name or self.note[:60]
 
 
 class GoalComment(models.Model):
@@ -150,3 +174,111 @@ class GoalComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on goal {self.goal_id}"
+
+
+class Quiz(models.Model):
+    """A short knowledge check written by a program's coordinators; members attach it to milestones."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("What it checks"), max_length=2000, blank=True)
+    pass_percent = models.PositiveSmallIntegerField(_("Pass mark (% of questions right)"), default=70)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="quiz_title_not_empty"),
+            models.CheckConstraint(condition=Q(pass_percent__lte=100), name="quiz_pass_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizQuestion(models.Model):
+    """One multiple-choice question; `correct_choice` indexes `choices` (checked by the service)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(_("Question"), max_length=500)
+    choices = models.JSONField(default=list)
+    correct_choice = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="one_question_per_quiz_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="quiz_question_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizAttempt(models.Model):
+    """A member's one attempt at a milestone's quiz, with the answers given and the score."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="quiz_attempts")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=list)
+    score = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "milestone", "membership"], name="one_quiz_attempt_per_milestone"),
+            models.CheckConstraint(condition=Q(total__gte=1) & Q(score__lte=models.F("total")),
+                                   name="quiz_attempt_score_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/{self.total} on quiz {self.quiz_id}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.total)
+
+    @property
+    def passed(self) -> bool:
+        return self.percent >= self.quiz.pass_percent
+
+
+class MilestoneReviewQuerySet(models.QuerySet["MilestoneReview"]):
+    def open(self) -> MilestoneReviewQuerySet:
+        return self.filter(answered_at__isnull=True)
+
+
+class MilestoneReview(models.Model):
+    """The guided review at a milestone's due date, one per member: what went well, what to
+    change, what comes next. Shared with the other side (and readable by coordinators)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reviews")
+    respondent = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    went_well = models.TextField(_("What went well?"), max_length=4000, blank=True)
+    to_change = models.TextField(_("What would you change?"), max_length=4000, blank=True)
+    next_goals = models.TextField(_("What comes next? (next goals or steps)"), max_length=4000, blank=True)
+
+    objects = MilestoneReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "respondent"], name="one_review_per_milestone_per_member"),
+            # Answered means all three parts are there; open means none is.
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, went_well="", to_change="", next_goals="")
+                | (Q(answered_at__isnull=False) & ~Q(went_well="") & ~Q(to_change="") & ~Q(next_goals="")),
+                name="milestone_review_answered_completely",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of milestone {self.milestone_id} by {self.respondent_id}"

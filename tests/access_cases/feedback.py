@@ -1,11 +1,23 @@
 """Access-matrix entries for check-ins, feedback, self-assessment and evaluation."""
 
 from mentora.feedback.models import CheckIn
-from tests.access_cases import COORDINATORS, MISSING, OK, REDIRECT, ROLES, UNPROCESSABLE, Case
+from tests.access_cases import (
+    API_ANY_MEMBER,
+    COORDINATORS,
+    MISSING,
+    OK,
+    REDIRECT,
+    ROLES,
+    UNAUTHORIZED,
+    UNPROCESSABLE,
+    Case,
+)
 from tests.relationship_fixtures import check_in_of, foreign_mentorship
 
 READ = {**COORDINATORS, "mentor": OK, "mentee": OK}
 ONLY_MENTEE = {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentee": OK}
+API_READ = {**READ, "anonymous": UNAUTHORIZED}
+API_WRITE = {**COORDINATORS, "anonymous": UNAUTHORIZED, "coordinator": MISSING, "admin": MISSING}
 
 CASES: list[Case] = [
     Case("feedback:check_in", lambda w: ["acme", check_in_of(w).pk], ONLY_MENTEE),
@@ -25,6 +37,18 @@ CASES: list[Case] = [
     # Open mentorship: the form says "opens when the mentorship ends".
     Case("feedback:evaluation", lambda w: ["acme", w.mentorship.pk],
          {**COORDINATORS, "coordinator": MISSING, "admin": MISSING, "mentor": OK, "mentee": OK}),
+    Case("api-1.0.0:my_check_ins", lambda w: ["acme"], API_ANY_MEMBER),
+    Case("api-1.0.0:check_in_answer", lambda w: ["acme", check_in_of(w).pk], {**API_WRITE, "mentee": OK}, "post",
+         lambda w: {"going_well": 4, "meeting_regularly": True, "usefulness": 5}, True),
+    Case("api-1.0.0:feedback_list", lambda w: ["acme", w.mentorship.pk], API_READ),
+    # Kudos to the mentee: fine from the mentor; the mentee cannot send it to themself (422).
+    Case("api-1.0.0:feedback_create", lambda w: ["acme", w.mentorship.pk],
+         {**API_WRITE, "mentor": 201, "mentee": UNPROCESSABLE}, "post",
+         lambda w: {"recipient_id": w.mentee.pk, "kind": "kudos", "body": "Well done"}, True),
+    Case("api-1.0.0:self_assessments", lambda w: ["acme", w.mentorship.pk], API_READ),
+    # Mentors have no self-assessment: 404 like everything that is not theirs.
+    Case("api-1.0.0:self_assessment_create", lambda w: ["acme", w.mentorship.pk], {**API_WRITE, "mentee": 201},
+         "post", lambda w: {"phase": "start", "ratings": {"Confidence": 2}}, True),
 ]
 
 CROSS_TENANT: list[Case] = [
@@ -32,4 +56,8 @@ CROSS_TENANT: list[Case] = [
     Case("feedback:feedback", lambda w: ["acme", foreign_mentorship(w).pk], {}),
     Case("feedback:progress", lambda w: ["acme", foreign_mentorship(w).pk], {}),
     Case("feedback:evaluation", lambda w: ["acme", foreign_mentorship(w).pk], {}),
+    Case("api-1.0.0:check_in_answer", lambda w: ["acme", CheckIn.objects.get(mentorship=foreign_mentorship(w)).pk],
+         {}, "post", lambda w: {"going_well": 4, "meeting_regularly": True, "usefulness": 5}, True),
+    Case("api-1.0.0:feedback_list", lambda w: ["acme", foreign_mentorship(w).pk], {}),
+    Case("api-1.0.0:self_assessments", lambda w: ["acme", foreign_mentorship(w).pk], {}),
 ]

@@ -1,12 +1,21 @@
 """Access-matrix entries for goals: the mentorship's members write; coordinators read; others 404."""
 
-from tests.access_cases import COORDINATORS, MISSING, OK, REDIRECT, Case
+from tests.access_cases import COORDINATORS, MISSING, OK, REDIRECT, UNAUTHORIZED, Case
 from tests.relationship_fixtures import foreign_goal, goal_of, item_of, milestone_of
 
 READ = {**COORDINATORS, "mentor": OK, "mentee": OK}
 WRITE_OK = {**COORDINATORS, "coordinator": MISSING, "admin": MISSING, "mentor": REDIRECT, "mentee": REDIRECT}
 WRITE_FORM = {**COORDINATORS, "coordinator": MISSING, "admin": MISSING, "mentor": OK, "mentee": OK}
 LATER = "2099-01-01"
+API_READ = {**READ, "anonymous": UNAUTHORIZED}
+API_WRITE = {**WRITE_FORM, "anonymous": UNAUTHORIZED}
+API_CREATE = {**API_WRITE, "mentor": 201, "mentee": 201}
+
+
+def _goal_json(w):  # type: ignore[no-untyped-def]
+    return {"title": "Give a talk", "description": "A ten minute talk on our data platform at the all-hands",
+            "measure": "Talk given", "achievable": "Two months", "relevance": "I want to lead",
+            "target_on": str(goal_of(w).target_on)}
 
 CASES: list[Case] = [
     Case("goals:create", lambda w: ["acme", w.mentorship.pk], WRITE_FORM),
@@ -21,6 +30,23 @@ CASES: list[Case] = [
     Case("goals:comment_add", lambda w: ["acme", goal_of(w).pk], WRITE_OK, "post", lambda w: {"comment-body": "Nice"}),
     Case("goals:milestone_done", lambda w: ["acme", milestone_of(w).pk], WRITE_OK, "post", lambda w: {"done": "on"}),
     Case("goals:item_done", lambda w: ["acme", item_of(w).pk], WRITE_OK, "post", lambda w: {"done": "on"}),
+    Case("api-1.0.0:goal_list", lambda w: ["acme", w.mentorship.pk], API_READ),
+    Case("api-1.0.0:goal_create", lambda w: ["acme", w.mentorship.pk], API_CREATE, "post", _goal_json, True),
+    Case("api-1.0.0:goal_detail", lambda w: ["acme", goal_of(w).pk], API_READ),
+    Case("api-1.0.0:goal_update", lambda w: ["acme", goal_of(w).pk], API_WRITE, "put",
+         lambda w: _goal_json(w) | {"status": "in_progress"}, True),
+    Case("api-1.0.0:milestone_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
+         lambda w: {"title": "Draft", "due_on": str(goal_of(w).target_on)}, True),
+    Case("api-1.0.0:milestone_set_done", lambda w: ["acme", milestone_of(w).pk], API_WRITE, "post",
+         lambda w: {"done": True}, True),
+    Case("api-1.0.0:checklist_item_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
+         lambda w: {"text": "Book a room"}, True),
+    Case("api-1.0.0:checklist_item_tick", lambda w: ["acme", item_of(w).pk], API_WRITE, "post",
+         lambda w: {"done": True}, True),
+    Case("api-1.0.0:evidence_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
+         lambda w: {"url": "https://example.com/slides"}, True),
+    Case("api-1.0.0:comment_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
+         lambda w: {"body": "Nice"}, True),
 ]
 
 CROSS_TENANT: list[Case] = [
@@ -32,4 +58,11 @@ CROSS_TENANT: list[Case] = [
          lambda w: {"done": "on"}),
     Case("goals:milestone_done", lambda w: ["acme", foreign_goal(w).milestones.get().pk], {}, "post",
          lambda w: {"done": "on"}),
+    Case("api-1.0.0:goal_list", lambda w: ["acme", foreign_goal(w).mentorship_id], {}),
+    Case("api-1.0.0:goal_detail", lambda w: ["acme", foreign_goal(w).pk], {}),
+    Case("api-1.0.0:goal_update", lambda w: ["acme", foreign_goal(w).pk], {}, "put", _goal_json, True),
+    Case("api-1.0.0:checklist_item_tick", lambda w: ["acme", foreign_goal(w).checklist_items.get().pk], {}, "post",
+         lambda w: {"done": True}, True),
+    Case("api-1.0.0:milestone_set_done", lambda w: ["acme", foreign_goal(w).milestones.get().pk], {}, "post",
+         lambda w: {"done": True}, True),
 ]

@@ -1,0 +1,248 @@
+"""API: SMART goals with milestones, checklist items, evidence and comments — the same services and
+access checks as the HTML views (members write; the organization's coordinators read)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from mentora.core.api_access import api_membership
+from mentora.goals import services
+from mentora.goals.access import access_checklist_item, access_goal, access_milestone
+from mentora.goals.models import ChecklistItem, Goal, GoalStatus, Milestone
+from mentora.goals.smart import check_smart
+from mentora.mentorships.access import access_relationship
+from mentora.mentorships.models import Mentorship, MentorshipMember
+from mentora.profiles.models import Skill
+
+router = Router(tags=["goals"])
+
+
+class MilestoneOut(Schema):
+    id: int
+    goal_id: int
+    title: str
+    due_on: date
+    done_at: datetime | None
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    goal_id: int
+    milestone_id: int | None
+    text: str
+    done_at: datetime | None
+    done_by_id: int | None
+
+
+class EvidenceOut(Schema):
+    id: int
+    author_id: int
+    url: str
+    note: str
+    file_name: str = Field("", description="Name of the attached file, if any (download it from the goal page).")
+    created_at: datetime
+
+
+class CommentOut(Schema):
+    id: int
+    author_id: int
+    author_name: str
+    body: str
+    created_at: datetime
+
+
+class SmartCheckOut(Schema):
+    letter: str
+    name: str
+    ok: bool
+    guidance: str
+
+
+class GoalOut(Schema):
+    id: int
+    mentorship_id: int
+    owner_id: int
+    title: str
+    description: str
+    measure: str
+    achievable: str
+    relevance: str
+    target_on: date
+    skill_id: int | None
+    status: str
+    progress: int = Field(..., description="Percent of milestones and checklist items done (100 when achieved).")
+
+
+class GoalDetailOut(GoalOut):
+    smart: list[SmartCheckOut]
+    milestones: list[MilestoneOut]
+    checklist_items: list[ChecklistItemOut]
+    evidence: list[EvidenceOut]
+    comments: list[CommentOut]
+
+
+class GoalIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field(..., min_length=1, max_length=4000)
+    measure: str = Field(..., min_length=1, max_length=300)
+    achievable: str = Field(..., min_length=1, max_length=2000)
+    relevance: str = Field(..., min_length=1, max_length=2000)
+    target_on: date
+    skill_id: int | None = None
+
+
+class GoalUpdateIn(GoalIn):
+    status: GoalStatus | None = None
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    due_on: date
+
+
+class ChecklistItemIn(Schema):
+    text: str = Field(..., min_length=1, max_length=300)
+    milestone_id: int | None = None
+
+
+class DoneIn(Schema):
+    done: bool = True
+
+
+class EvidenceIn(Schema):
+    url: str = Field("", max_length=500)
+    note: str = Field("", max_length=4000)
+
+
+class CommentIn(Schema):
+    body: str = Field(..., min_length=1, max_length=4000)
+
+
+def _goal_out(goal: Goal) -> dict[str, Any]:
+    return {name: getattr(goal, name) for name in GoalOut.model_fields}
+
+
+def _detail_out(goal: Goal) -> dict[str, Any]:
+    goal = Goal.objects.with_progress().get(pk=goal.pk)
+    smart = check_smart(title=goal.title, description=goal.description, measure=goal.measure,
+                        achievable=goal.achievable, relevance=goal.relevance, target_on=goal.target_on,
+                        today=goal.created_at.date(), ends_on=goal.mentorship.ends_on)
+    evidence = [{"id": e.pk, "author_id": e.author_id, "url": e.url, "note": e.note, "created_at": e.created_at,
+                 "file_name": e.file_name} for e in goal.evidence.all()]
+    comments = [{"id": c.pk, "author_id": c.author_id, "author_name": c.author.user.display_name, "body": c.body,
+                 "created_at": c.created_at} for c in goal.comments.select_related("author__user")]
+    return _goal_out(goal) | {
+        "smart": [vars(check) for check in smart], "milestones": list(goal.milestones.all()),
+        "checklist_items": list(goal.checklist_items.all()), "evidence": evidence, "comments": comments,
+    }
+
+
+def _skill(mentorship: Mentorship, skill_id: int | None) -> Skill | None:
+    if skill_id is None:
+        return None
+    skill = Skill.objects.available_to(mentorship.program.organization).filter(pk=skill_id).first()  # type: ignore[attr-defined]
+    if skill is None:
+        raise Http404
+    return skill  # type: ignore[no-any-return]
+
+
+def _relationship(request: HttpRequest, org: str, mentorship_id: int, *, write: bool = False) -> tuple[Any, Mentorship]:
+    membership = api_membership(request, org)
+    mentorship = access_relationship(membership, mentorship_id, write=write)
+    members = Prefetch("members", queryset=MentorshipMember.objects.select_related("membership__user"))
+    return membership, Mentorship.objects.select_related("program__organization").prefetch_related(members).get(
+        pk=mentorship.pk)
+
+
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/goals", response=list[GoalOut],
+            summary="A mentorship's goals with progress")
+def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+    _membership, mentorship = _relationship(request, org, mentorship_id)
+    return [_goal_out(goal) for goal in Goal.objects.filter(mentorship=mentorship).with_progress()]
+
+
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/goals", response={201: GoalDetailOut},
+             summary="Write a SMART goal (members); it belongs to the mentee")
+def goal_create(request: HttpRequest, org: str, mentorship_id: int, payload: GoalIn) -> Status[dict[str, Any]]:
+    membership, mentorship = _relationship(request, org, mentorship_id, write=True)
+    values = payload.dict(exclude={"skill_id"})
+    goal = services.save_goal(mentorship=mentorship, author=membership, skill=_skill(mentorship, payload.skill_id),
+                              **values)
+    return Status(201, _detail_out(goal))
+
+
+@router.get("/orgs/{org}/goals/{goal_id}", response=GoalDetailOut,
+            summary="A goal with its SMART check, milestones, checklist, evidence and comments")
+def goal_detail(request: HttpRequest, org: str, goal_id: int) -> dict[str, Any]:
+    return _detail_out(access_goal(api_membership(request, org), goal_id))
+
+
+@router.put("/orgs/{org}/goals/{goal_id}", response=GoalDetailOut, summary="Rewrite a goal and set its status (members)")
+def goal_update(request: HttpRequest, org: str, goal_id: int, payload: GoalUpdateIn) -> dict[str, Any]:
+    membership = api_membership(request, org)
+    goal = access_goal(membership, goal_id, write=True)
+    values = payload.dict(exclude={"skill_id", "status"})
+    services.save_goal(mentorship=goal.mentorship, author=membership, goal=goal,
+                       skill=_skill(goal.mentorship, payload.skill_id), **values)
+    if payload.status is not None:
+        services.set_goal_status(goal=goal, status=str(payload.status))
+    return _detail_out(goal)
+
+
+@router.post("/orgs/{org}/goals/{goal_id}/milestones", response={201: MilestoneOut},
+             summary="Add a milestone (members)")
+def milestone_create(request: HttpRequest, org: str, goal_id: int, payload: MilestoneIn) -> Status[Milestone]:
+    goal = access_goal(api_membership(request, org), goal_id, write=True)
+    return Status(201, services.add_milestone(goal=goal, title=payload.title, due_on=payload.due_on))
+
+
+@router.post("/orgs/{org}/milestones/{milestone_id}/done", response=MilestoneOut,
+             summary="Mark a milestone reached, or reopen it (members)")
+def milestone_set_done(request: HttpRequest, org: str, milestone_id: int, payload: DoneIn) -> Milestone:
+    milestone = access_milestone(api_membership(request, org), milestone_id, write=True)
+    return services.set_milestone_done(milestone=milestone, done=payload.done)
+
+
+@router.post("/orgs/{org}/goals/{goal_id}/checklist-items", response={201: ChecklistItemOut},
+             summary="Add a checklist item (members)")
+def checklist_item_create(request: HttpRequest, org: str, goal_id: int, payload: ChecklistItemIn) -> Status[ChecklistItem]:
+    goal = access_goal(api_membership(request, org), goal_id, write=True)
+    milestone = None
+    if payload.milestone_id is not None:
+        milestone = goal.milestones.filter(pk=payload.milestone_id).first()
+        if milestone is None:
+            raise Http404
+    [item] = services.add_checklist_items(goal=goal, texts=[payload.text], milestone=milestone)
+    return Status(201, item)
+
+
+@router.post("/orgs/{org}/checklist-items/{item_id}/done", response=ChecklistItemOut,
+             summary="Tick (or untick) a checklist item (members)")
+def checklist_item_tick(request: HttpRequest, org: str, item_id: int, payload: DoneIn) -> ChecklistItem:
+    membership = api_membership(request, org)
+    item = access_checklist_item(membership, item_id, write=True)
+    return services.set_item_done(item=item, done=payload.done, by=membership)
+
+
+@router.post("/orgs/{org}/goals/{goal_id}/evidence", response={201: EvidenceOut},
+             summary="Add a link or a note to the goal's portfolio (members)")
+def evidence_create(request: HttpRequest, org: str, goal_id: int, payload: EvidenceIn) -> Status[dict[str, Any]]:
+    membership = api_membership(request, org)
+    goal = access_goal(membership, goal_id, write=True)
+    evidence = services.add_evidence(goal=goal, author=membership, url=payload.url, note=payload.note)
+    return Status(201, {"id": evidence.pk, "author_id": evidence.author_id, "url": evidence.url,
+                        "note": evidence.note, "file_name": evidence.file_name, "created_at": evidence.created_at})
+
+
+@router.post("/orgs/{org}/goals/{goal_id}/comments", response={201: CommentOut}, summary="Comment on a goal (members)")
+def comment_create(request: HttpRequest, org: str, goal_id: int, payload: CommentIn) -> Status[dict[str, Any]]:
+    membership = api_membership(request, org)
+    goal = access_goal(membership, goal_id, write=True)
+    comment = services.add_comment(goal=goal, author=membership, body=payload.body)
+    return Status(201, {"id": comment.pk, "author_id": comment.author_id, "author_name": membership.user.display_name,
+                        "body": comment.body, "created_at": comment.created_at})
