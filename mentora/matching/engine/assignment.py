@@ -31,6 +31,9 @@ Objective = Literal["max_total", "fair"]
 SCORE_SCALE = 1_000_000
 #: Pairs better than the prices by at most this many units are float noise, not violations.
 TOLERANCE_UNITS = 2
+#: Pairs this close to their prices (units) are added while a row is re-scored anyway, so that
+#: later proof rounds need not read the row again.
+NEAR_UNITS = 20_000
 #: Bound of a row or column none of whose pairs was left out of the candidates.
 NO_PAIR = np.iinfo(np.int64).min // 4
 
@@ -133,12 +136,49 @@ def _bound_units(bound: FloatArray) -> IntArray:
     return units
 
 
+class _ProofMemo:
+    """What earlier proof rounds learnt about the rows they re-scored.
+
+    A row re-scored with slack ``a`` and mentor prices ``v`` had every pair above
+    ``a + v_j - NEAR_UNITS`` added to the candidates; its other pairs need no new look while
+    ``Δa + Δv_j >= -NEAR_UNITS``.
+    """
+
+    def __init__(self, n_left: int) -> None:
+        self.round = np.full(n_left, -1, dtype=np.int64)
+        self.slack = np.zeros(n_left, dtype=np.int64)
+        self.prices: list[IntArray] = []
+
+    def covered(self, rows: IntArray, slack: IntArray, mentor_price: IntArray,
+                ) -> npt.NDArray[np.bool_]:
+        """Return a (rows × mentors) mask of pairs an earlier round already rules out."""
+        seen = self.round[rows] >= 0
+        covered = np.zeros((len(rows), len(mentor_price)), dtype=np.bool_)
+        if seen.any() and self.prices:
+            history = np.stack(self.prices)
+            earlier = history[self.round[rows[seen]]]
+            drift = (slack[rows[seen]] - self.slack[rows[seen]])[:, None] + (
+                mentor_price[None, :] - earlier)
+            covered[seen] = drift >= -NEAR_UNITS
+        return covered
+
+    def remember(self, rows: IntArray, slack: IntArray, mentor_price: IntArray) -> None:
+        """Record that ``rows`` were re-scored under these prices."""
+        self.prices.append(mentor_price.copy())
+        self.round[rows] = len(self.prices) - 1
+        self.slack[rows] = slack[rows]
+
+
 def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: IntArray,
                      mentor_price: IntArray, bonus: int, threshold: int | None,
-                     ) -> tuple[IntArray, IntArray, FloatArray, int]:
-    """Return allowed pairs outside the candidates that the prices do not cover, and rows read.
+                     memo: _ProofMemo | None = None,
+                     ) -> tuple[IntArray, IntArray, FloatArray, IntArray, int]:
+    """Return allowed pairs outside the candidates that the prices do not cover.
 
-    ``threshold`` (units) restricts to pairs scoring at least that much (``fair`` stages).
+    Returns ``(rows, cols, scores, violating, rows_read)``: the pairs found within
+    ``NEAR_UNITS`` of their prices (added so later rounds need not look again) and a mask of
+    those that actually violate. ``threshold`` (units) restricts to pairs scoring at least that
+    much (``fair`` stages).
     """
     slack = mentee_price - bonus + TOLERANCE_UNITS  # s_ij may not exceed slack_i + v_j
     row_bound = _bound_units(candidates.row_bound)
@@ -147,26 +187,32 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     suspect_rows = np.flatnonzero((row_bound > slack + mentor_price.min(initial=0))
                                   & (row_bound >= floor))
     to_read: list[IntArray] = []
-    step = max(1, 4_000_000 // max(len(mentor_price), 1))
+    step = max(1, 2_000_000 // max(len(mentor_price), 1))
     for start in range(0, len(suspect_rows), step):
         rows = suspect_rows[start:start + step]
         bound = np.minimum(row_bound[rows, None], col_bound[None, :])
         risky = (bound > slack[rows, None] + mentor_price[None, :]) & (bound >= floor)
+        if memo is not None:
+            risky &= ~memo.covered(rows, slack, mentor_price)
         to_read.append(rows[risky.any(axis=1)])
     read = np.concatenate(to_read) if to_read else np.zeros(0, np.int64)
     if not read.size:
         empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0), 0
-    # Pairs scoring more than slack_i + v_j (in units), less the float tolerance.
+        return empty, empty, np.zeros(0), np.zeros(0, np.bool_), 0
+    margin = NEAR_UNITS if memo is not None else 0
+    # Pairs scoring more than slack_i + v_j - margin (in units), less the float tolerance.
     rows, cols, scores = space.pairs_above(
-        read, (slack[read] - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
+        read, (slack[read] - margin - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
+    if memo is not None:
+        memo.remember(read, slack, mentor_price)
     units = score_units(scores)
     known = np.isin(rows * np.int64(space.n_right) + cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)
-    bad = ~known & (units > slack[rows] + mentor_price[cols])
+    new = ~known & (units > slack[rows] + mentor_price[cols] - margin)
     if threshold is not None:
-        bad &= units >= threshold
-    return rows[bad], cols[bad], scores[bad], int(read.size)
+        new &= units >= threshold
+    violating = units[new] > slack[rows[new]] + mentor_price[cols[new]]
+    return rows[new], cols[new], scores[new], violating, int(read.size)
 
 
 def _merge(candidates: CandidateSet, rows: IntArray, cols: IntArray, scores: FloatArray,
@@ -192,6 +238,7 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
     """Solve on the candidates, prove over the space, add violators and repeat until proven."""
     # One more match outweighs any score total when the count comes first.
     bonus = SCORE_SCALE * (space.n_left + 1) if cardinality_first else 0
+    memo = _ProofMemo(space.n_left)
     for _ in range(50):
         graph = candidates if threshold is None else _above(candidates, threshold)
         flow_started = time.perf_counter()
@@ -207,15 +254,16 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
         mentee_price, mentor_price = _prices(graph, weights, match_col, match_weight, capacities)
         dual = int(mentee_price.sum() + (capacities * mentor_price).sum())
         primal = int(match_weight.sum())
-        extra_rows, extra_cols, extra_scores, read = _violating_pairs(
-            space, candidates, mentee_price, mentor_price, bonus, threshold)
+        extra_rows, extra_cols, extra_scores, violating, read = _violating_pairs(
+            space, candidates, mentee_price, mentor_price, bonus, threshold, memo)
         stats["rows_rescored"] = stats.get("rows_rescored", 0) + read
         stats["proof_seconds"] = (stats.get("proof_seconds", 0)
                                   + time.perf_counter() - proof_started)
-        if not extra_rows.size:
+        if extra_rows.size:
+            stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
+            candidates = _merge(candidates, extra_rows, extra_cols, extra_scores, space.n_right)
+        if not violating.any():
             return candidates, rows, cols, scores, (dual - primal) / SCORE_SCALE
-        stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
-        candidates = _merge(candidates, extra_rows, extra_cols, extra_scores, space.n_right)
     raise RuntimeError("optimality proof did not converge")
 
 
