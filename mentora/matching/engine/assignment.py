@@ -172,7 +172,7 @@ class _ProofMemo:
 def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: IntArray,
                      mentor_price: IntArray, bonus: int, threshold: int | None,
                      memo: _ProofMemo | None = None,
-                     ) -> tuple[IntArray, IntArray, FloatArray, IntArray, int]:
+                     ) -> tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.bool_], int]:
     """Return allowed pairs outside the candidates that the prices do not cover.
 
     Returns ``(rows, cols, scores, violating, rows_read)``: the pairs found within
@@ -198,7 +198,7 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     read = np.concatenate(to_read) if to_read else np.zeros(0, np.int64)
     if not read.size:
         empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0), np.zeros(0, np.bool_), 0
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_), 0
     margin = NEAR_UNITS if memo is not None else 0
     # Pairs scoring more than slack_i + v_j - margin (in units), less the float tolerance.
     rows, cols, scores = space.pairs_above(
