@@ -1,0 +1,46 @@
+"""Two people chat in real time in two browsers (websocket through Daphne), and see "Seen"."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import World
+from tests.e2e.conftest import VIEWPORT, assert_accessible, login
+from tests.e2e.live_asgi import AsgiServer, asgi_server  # noqa: F401 — the fixture
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def open_conversation(browser: Browser, server: AsgiServer, email: str, mentorship_id: int) -> Page:
+    page = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC").new_page()
+    page.set_default_timeout(15_000)
+    login(page, server, email)
+    page.goto(f"{server.url}/o/acme/mentorships/{mentorship_id}/conversation/")
+    expect(page.locator("[data-chat][data-connected=true]")).to_be_attached()
+    return page
+
+
+def test_two_members_chat_in_real_time(browser: Browser, asgi_server: AsgiServer, world: World):  # noqa: F811
+    mentor = open_conversation(browser, asgi_server, "mentor@acme.test", world.mentorship.pk)
+    mentee = open_conversation(browser, asgi_server, "mentee@acme.test", world.mentorship.pk)
+    assert_accessible(mentor)
+
+    mentor.get_by_role("textbox", name="Message").fill("Hello from **Paris**! Ready for Thursday?")
+    mentor.get_by_role("button", name="Send").click()
+
+    log = mentee.get_by_role("log", name="Messages")
+    expect(log).to_contain_text("Hello from Paris! Ready for Thursday?")
+    expect(log.locator("strong", has_text="Paris")).to_be_visible()
+    expect(mentor.locator("#seen")).to_contain_text("Seen by")
+
+    mentee.get_by_role("textbox", name="Message").fill("Yes — see you then.")
+    mentee.get_by_role("textbox", name="Message").press("Enter")
+    expect(mentor.get_by_role("log", name="Messages")).to_contain_text("Yes — see you then.")
+    expect(mentee.get_by_role("textbox", name="Message")).to_have_value("")
+    assert_accessible(mentee)
+
+    # The mentor deletes their message; it disappears live on the other side.
+    mentor.get_by_role("button", name="Delete message").first.click()
+    expect(log).to_contain_text("Message deleted.")
+    expect(log).not_to_contain_text("Ready for Thursday?")
