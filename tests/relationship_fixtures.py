@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mentora.feedback.models import CheckIn
-from mentora.goals.models import ChecklistItem, Goal, Milestone
+from mentora.goals.models import ChecklistItem, Evidence, Goal, Milestone, MilestoneReview, Quiz
+from mentora.goals.quizzes import create_quiz, parse_questions
+from mentora.goals.services import add_evidence
 from mentora.mentorships.agreements import propose_agreement
 from mentora.mentorships.models import Agreement, Mentorship
 from mentora.mentorships.services import create_mentorship
@@ -46,6 +49,41 @@ def proposed_agreement(world: World) -> Agreement:
         feedback_how="Each session", ends_on=timezone.localdate() + timedelta(days=90))
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def evidence_file_of(world: World) -> Evidence:
+    """A PDF in the portfolio of the world's goal, uploaded by the mentee."""
+    found = Evidence.objects.filter(goal__mentorship=world.mentorship).exclude(file="").first()
+    return found or add_evidence(goal=goal_of(world), author=world.mentee,
+                                 upload=SimpleUploadedFile("talk-outline.pdf", PDF_BYTES, "application/pdf"))
+
+
+def quiz_of(world: World) -> Quiz:
+    """A two-question quiz of the world's program (the right answers: the second, then the first)."""
+    found = Quiz.objects.filter(program=world.program).first()
+    return found or create_quiz(program=world.program, author=world.coordinator, title="SMART basics",
+                                description="", pass_percent=50, questions=parse_questions(
+                                    "What is the M in SMART?\nMagic\n* Measurable\n\nIs feedback a gift?\n* Yes\nNo"))
+
+
+def milestone_with_quiz(world: World) -> Milestone:
+    milestone = milestone_of(world)
+    if milestone.quiz_id is None:
+        milestone.quiz = quiz_of(world)
+        milestone.save(update_fields=["quiz"])
+    return milestone
+
+
+def reviewed_milestone(world: World) -> Milestone:
+    """A milestone due today with an open review for the mentor and one for the mentee."""
+    milestone = milestone_of(world)
+    for member in (world.mentor, world.mentee):
+        MilestoneReview.objects.get_or_create(milestone=milestone, respondent=member,
+                                              defaults={"due_on": milestone.due_on, "sent_at": timezone.now()})
+    return milestone
+
+
 def check_in_of(world: World) -> CheckIn:
     check_in, _created = CheckIn.objects.get_or_create(
         mentorship=world.mentorship, respondent=world.mentee, sequence=1,
@@ -67,6 +105,7 @@ def foreign_mentorship(world: World) -> Mentorship:
                                target_on=timezone.localdate() + timedelta(days=30))
     Milestone.objects.create(goal=goal, title="Globex milestone", due_on=timezone.localdate() + timedelta(days=5))
     ChecklistItem.objects.create(goal=goal, text="Globex item")
+    add_evidence(goal=goal, author=world.outsider, upload=SimpleUploadedFile("globex.pdf", PDF_BYTES))
     CheckIn.objects.create(mentorship=mentorship, respondent=world.outsider, sequence=1, due_on=timezone.localdate())
     return mentorship
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentora.core.errors import DomainError
+from mentora.core.models import AuditEvent
 from mentora.feedback.models import RESEND_AFTER, CheckIn, Feedback, FeedbackSettings, SelfAssessment
 from mentora.feedback.services import give_feedback, send_due_check_ins
 from mentora.feedback.tasks import schedule_check_ins
@@ -115,3 +116,23 @@ def test_the_evaluation_opens_when_the_mentorship_ends(world: World):
     transition_mentorship(mentorship=world.mentorship, to_status="completed", actor=None)
     assert client_for(world.mentee).post(url, {**data, "nps": "11"}).status_code == 422
     assert client_for(world.mentee).post(url, data).status_code == 302
+
+
+def test_a_coordinator_sets_the_check_in_cadence_and_anonymity_on_the_program_page(world: World):
+    url = reverse("feedback:settings", args=["acme", world.program.pk])
+    response = client_for(world.coordinator).post(url, {
+        "first_check_in_after_days": "7", "check_in_every_weeks": "2", "allow_anonymous_feedback": "on",
+        "competencies": "Public speaking\n\nStakeholder management\nPublic speaking"})
+    assert response.status_code == 302
+    saved = FeedbackSettings.objects.get(program=world.program)
+    assert (saved.first_check_in_after_days, saved.check_in_every_weeks, saved.allow_anonymous_feedback) == (7, 2, True)
+    assert saved.competencies == ["Public speaking", "Stakeholder management"]
+    assert AuditEvent.objects.filter(action="feedback_settings.update").exists()
+    assert "Stakeholder management" in client_for(world.coordinator).get(url).content.decode()
+
+
+def test_out_of_range_feedback_settings_are_refused(world: World):
+    response = client_for(world.coordinator).post(reverse("feedback:settings", args=["acme", world.program.pk]),
+                                                  {"first_check_in_after_days": "0", "check_in_every_weeks": "40"})
+    assert response.status_code == 422
+    assert not FeedbackSettings.objects.exists()

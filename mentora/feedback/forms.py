@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentora.feedback.models import CheckIn, Evaluation, Feedback, FeedbackKind
+from mentora.feedback.models import CheckIn, Evaluation, Feedback, FeedbackKind, FeedbackSettings
 
 ONE_TO_FIVE = [(i, str(i)) for i in range(1, 6)]
 
@@ -65,3 +65,25 @@ class EvaluationForm(forms.ModelForm[Evaluation]):
         model = Evaluation
         fields = ["satisfaction", "nps", "outcomes", "comments"]
         widgets = {"outcomes": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 3})}
+
+
+class FeedbackSettingsForm(forms.ModelForm[FeedbackSettings]):
+    competencies = forms.CharField(
+        label=_("Competencies for self-assessment"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line. Mentees rate themselves on these (and on the skills of their goals) at the start "
+                    "and at the end."),
+    )
+
+    class Meta:
+        model = FeedbackSettings
+        fields = ["first_check_in_after_days", "check_in_every_weeks", "allow_anonymous_feedback"]
+        help_texts = {
+            "first_check_in_after_days": _("The first check-in comes the day after the first logged session, or "
+                                           "this many days after the start if nobody logged one."),
+            "allow_anonymous_feedback": _("The author's name is hidden from the other side only; coordinators "
+                                          "still see it."),
+        }
+
+    def clean_competencies(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["competencies"].splitlines() if line.strip()]

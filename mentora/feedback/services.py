@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -29,12 +29,38 @@ from mentora.goals.models import Goal, Milestone
 from mentora.mentorships.models import MemberRole, Mentorship, MentorshipStatus
 from mentora.mentorships.safety import coordinators_of
 from mentora.notifications.services import notify
+from mentora.programs.models import Program
 
 __all__ = ["answer_check_in", "assessment_skills", "check_in_due_dates", "give_feedback", "save_evaluation",
-           "save_self_assessment", "send_due_check_ins", "settings_for"]
+           "save_feedback_settings", "save_self_assessment", "send_due_check_ins", "settings_for"]
 
 MENTOR_ROLES = (MemberRole.MENTOR, MemberRole.FACILITATOR)
 DEFAULT_SKILLS = ["Confidence", "Clarity about my next step", "Professional network"]
+MAX_COMPETENCIES = 20
+
+
+@transaction.atomic
+def save_feedback_settings(
+    *, program: Program, by: Membership, first_check_in_after_days: int, check_in_every_weeks: int,
+    allow_anonymous_feedback: bool, competencies: Sequence[str],
+) -> FeedbackSettings:
+    """Set a program's check-in cadence, feedback anonymity and competency list (coordinators).
+    A new cadence applies from the next round; rounds already sent stay as they are."""
+    if not 1 <= first_check_in_after_days <= 90:
+        raise DomainError(_("Choose between 1 and 90 days."), field="first_check_in_after_days")
+    if not 1 <= check_in_every_weeks <= 26:
+        raise DomainError(_("Choose between 1 and 26 weeks."), field="check_in_every_weeks")
+    names = list(dict.fromkeys(c.strip()[:120] for c in competencies if c.strip()))
+    if len(names) > MAX_COMPETENCIES:
+        raise DomainError(_("List at most %(n)s competencies.") % {"n": MAX_COMPETENCIES}, field="competencies")
+    found, _created = FeedbackSettings.objects.update_or_create(program=program, defaults={
+        "first_check_in_after_days": first_check_in_after_days, "check_in_every_weeks": check_in_every_weeks,
+        "allow_anonymous_feedback": allow_anonymous_feedback, "competencies": names,
+    })
+    record_audit_event(organization=program.organization, actor=by.user, action="feedback_settings.update",
+                       target=program, details={"every_weeks": check_in_every_weeks,
+                                                "anonymous": allow_anonymous_feedback})
+    return found
 
 
 def settings_for(mentorship: Mentorship) -> FeedbackSettings:

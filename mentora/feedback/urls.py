@@ -9,4 +9,5 @@ urlpatterns = [
     path("mentorships/<int:mentorship_id>/feedback/", views.feedback, name="feedback"),
     path("mentorships/<int:mentorship_id>/self-assessment/", views.progress, name="progress"),
     path("mentorships/<int:mentorship_id>/evaluation/", views.evaluation, name="evaluation"),
+    path("programs/<int:program_id>/feedback-settings/", views.program_settings, name="settings"),
 ]

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import Membership
-from mentora.core.access import AuthedRequest, org_view
+from mentora.core.access import AuthedRequest, access_program, org_view
 from mentora.core.errors import DomainError
 from mentora.feedback import services
-from mentora.feedback.forms import ONE_TO_FIVE, CheckInForm, EvaluationForm, FeedbackForm
-from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Feedback, SelfAssessment
+from mentora.feedback.forms import ONE_TO_FIVE, CheckInForm, EvaluationForm, FeedbackForm, FeedbackSettingsForm
+from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Feedback, FeedbackSettings, SelfAssessment
 from mentora.goals.models import Goal, Milestone
 from mentora.mentorships.access import access_relationship, domain_errors_as_http, member_seat
+from mentora.programs.models import Program
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -66,7 +67,8 @@ def flags(request: AuthedRequest) -> HttpResponse:
     )
     overdue = list(CheckIn.objects.overdue().filter(mentorship__program__organization=request.membership.organization)
                    .select_related("respondent__user", "mentorship__program")[:200])
-    return render(request, "feedback/flags.html", {"flagged": flagged, "overdue": overdue})
+    programs = list(Program.objects.in_organization(request.membership.organization).order_by("-starts_on", "name")[:50])
+    return render(request, "feedback/flags.html", {"flagged": flagged, "overdue": overdue, "programs": programs})
 
 
 @org_view()
@@ -190,3 +192,29 @@ def evaluation(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
                 return redirect("mentorships:home", org=membership.organization.slug, mentorship_id=mentorship.pk)
     return render(request, "feedback/evaluation.html", {"mentorship": mentorship, "form": form, "done": done},
                   status=status)
+
+
+@org_view(role="coordinator")
+@domain_errors_as_http
+def program_settings(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """A program's check-in cadence, feedback anonymity and competencies (coordinators)."""
+    program = access_program(request.membership, program_id, manage=True)
+    current = FeedbackSettings.objects.filter(program=program).first() or FeedbackSettings(program=program)
+    initial = {"first_check_in_after_days": current.first_check_in_after_days,
+               "check_in_every_weeks": current.check_in_every_weeks,
+               "allow_anonymous_feedback": current.allow_anonymous_feedback,
+               "competencies": "\n".join(str(c) for c in current.competencies)}
+    # No `instance`: validation must not touch the row; the service does the writing.
+    form = FeedbackSettingsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                services.save_feedback_settings(program=program, by=request.membership, **form.cleaned_data)
+            except DomainError as error:
+                _fail(form, error)
+            else:
+                messages.success(request, _("Check-in and feedback settings saved."))
+                return redirect("feedback:settings", org=request.membership.organization.slug, program_id=program.pk)
+    return render(request, "feedback/settings.html", {"program": program, "form": form}, status=status)

@@ -11,3 +11,12 @@ class GoalsConfig(AppConfig):
         from mentora.mentorships.panels import Panel, register_panel
 
         register_panel(Panel("goals", "goals/_mentorship_panel.html", goals_panel_context, order=10))
+
+        from datetime import timedelta
+
+        from mentora.core.periodic import register_periodic
+        from mentora.goals.tasks import schedule_milestone_reviews
+
+        # Daily in spirit; hourly is harmless because the task is idempotent.
+        register_periodic("goals.schedule_milestone_reviews", schedule_milestone_reviews.enqueue,
+                          every=timedelta(hours=1))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +15,23 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.models import Membership
 from mentora.core.errors import DomainError
+from mentora.goals.files import content_matches, evidence_kind
 from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalComment, GoalStatus, Milestone
 from mentora.mentorships.models import MemberRole, Mentorship, SessionLog
 from mentora.notifications.services import notify
 from mentora.profiles.models import Skill
 
-__all__ = ["add_checklist_items", "add_comment", "add_evidence", "add_milestone", "save_goal", "set_goal_status",
-           "set_item_done", "set_milestone_done"]
+__all__ = [
+    "add_checklist_items",
+    "add_comment",
+    "add_evidence",
+    "add_milestone",
+    "check_evidence_file",
+    "save_goal",
+    "set_goal_status",
+    "set_item_done",
+    "set_milestone_done",
+]
 
 GOAL_OWNER_ROLES = (MemberRole.MENTEE, MemberRole.PEER)
 
@@ -118,12 +131,48 @@ def set_item_done(*, item: ChecklistItem, done: bool, by: Membership) -> Checkli
     return item
 
 
-def add_evidence(*, goal: Goal, author: Membership, url: str = "", note: str = "") -> Evidence:
-    if not url.strip() and not note.strip():
-        raise DomainError(_("Add a link or a note."), field="url")
+def add_evidence(*, goal: Goal, author: Membership, url: str = "", note: str = "",
+                 upload: UploadedFile | None = None) -> Evidence:
+    """Add a link, a note and/or a file to the goal's portfolio. A file must be one of the allowed
+    kinds (checked by extension *and* content, never by the browser's word alone) and within
+    MENTORA_EVIDENCE_MAX_BYTES; it is stored under a random name and only served after an access check."""
+    if not url.strip() and not note.strip() and upload is None:
+        raise DomainError(_("Add a link, a note or a file."), field="url")
     if url.strip() and not url.strip().lower().startswith(("https://", "http://")):
         raise DomainError(_("Links start with https:// or http://."), field="url")
-    return Evidence.objects.create(goal=goal, author=author, url=url.strip(), note=note.strip())
+    evidence = Evidence(goal=goal, author=author, url=url.strip(), note=note.strip())
+    if upload is not None:
+        evidence.content_type = check_evidence_file(upload)
+        evidence.file_name = Path(upload.name or "evidence").name[-255:]
+        evidence.size = upload.size
+        evidence.file.save("evidence", upload, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except Exception:
+        if evidence.file:
+            evidence.file.delete(save=False)  # no orphan file when the row cannot be written
+        raise
+    return evidence
+
+
+def check_evidence_file(upload: UploadedFile) -> str:
+    """Return the content type to serve the file with, or refuse it (size, kind, content)."""
+    limit: int = getattr(settings, "MENTORA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    if upload.size is None or upload.size > limit:
+        raise DomainError(_("Files can be up to %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="upload")
+    if upload.size == 0:
+        raise DomainError(_("That file is empty."), field="upload")
+    kind = evidence_kind(upload.name or "")
+    if kind is None:
+        raise DomainError(_("Upload a PDF, an image (PNG, JPEG, GIF, WebP), a text file or an office document."),
+                          field="upload")
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if not content_matches(kind, head):
+        raise DomainError(_("The file's content does not match its type."), field="upload")
+    return kind.content_type
 
 
 @transaction.atomic

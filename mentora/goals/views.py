@@ -7,14 +7,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
+from mentora.core.models import record_audit_event
 from mentora.goals import services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
 from mentora.goals.forms import (
@@ -26,7 +30,7 @@ from mentora.goals.forms import (
     GoalStatusForm,
     MilestoneForm,
 )
-from mentora.goals.models import Goal
+from mentora.goals.models import Evidence, Goal, Quiz
 from mentora.goals.smart import check_smart
 from mentora.mentorships.access import access_relationship, domain_errors_as_http
 
@@ -47,7 +51,10 @@ def _detail(request: AuthedRequest, goal: Goal, *, status: int = 200, **forms_in
     can_edit = is_mentorship_member(request.membership, mentorship) and mentorship.is_open
     context: dict[str, Any] = {
         "goal": goal, "mentorship": mentorship, "smart": smart, "can_edit": can_edit,
-        "milestones": list(goal.milestones.all()),
+        "milestones": list(goal.milestones.select_related("quiz").annotate(
+            n_reviews=Count("reviews", distinct=True), n_attempts=Count("quiz_attempts", distinct=True))),
+        "today": timezone.localdate(),
+        "program_quizzes": list(Quiz.objects.filter(program_id=mentorship.program_id)) if can_edit else [],
         "items": list(goal.checklist_items.select_related("milestone", "done_by__user")),
         "evidence": list(goal.evidence.select_related("author__user")),
         "comments": list(goal.comments.select_related("author__user")),
@@ -180,7 +187,7 @@ def item_done(request: AuthedRequest, item_id: int) -> HttpResponse:
 @domain_errors_as_http
 def evidence_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = access_goal(request.membership, goal_id, write=True)
-    form = EvidenceForm(request.POST, prefix="evidence")
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         try:
             services.add_evidence(goal=goal, author=request.membership, **form.cleaned_data)
@@ -201,3 +208,25 @@ def comment_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
         services.add_comment(goal=goal, author=request.membership, body=form.cleaned_data["body"])
         return _back(goal)
     return _detail(request, goal, status=UNPROCESSABLE, comment_form=form)
+
+
+@org_view()
+@domain_errors_as_http
+def evidence_file(request: AuthedRequest, evidence_id: int) -> HttpResponse:
+    """Stream an evidence file to whoever may read its goal (members; coordinators, audited).
+    Always as a download with our own content type: never rendered by the browser as a page."""
+    membership = request.membership
+    goal_id = Evidence.objects.filter(pk=evidence_id).exclude(file="").values_list("goal_id", flat=True).first()
+    if goal_id is None:
+        raise Http404
+    goal = access_goal(membership, goal_id)
+    evidence = Evidence.objects.get(pk=evidence_id)
+    if not is_mentorship_member(membership, goal.mentorship):
+        record_audit_event(organization=membership.organization, actor=request.user, action="evidence.download",
+                           target=goal.mentorship, details={"evidence": evidence.pk})
+    with evidence.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=evidence.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, evidence.file_name) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

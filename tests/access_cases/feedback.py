@@ -37,6 +37,10 @@ CASES: list[Case] = [
     # Open mentorship: the form says "opens when the mentorship ends".
     Case("feedback:evaluation", lambda w: ["acme", w.mentorship.pk],
          {**COORDINATORS, "coordinator": MISSING, "admin": MISSING, "mentor": OK, "mentee": OK}),
+    Case("feedback:settings", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("feedback:settings", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": REDIRECT,
+                                                                 "admin": REDIRECT}, "post",
+         lambda w: {"first_check_in_after_days": "7", "check_in_every_weeks": "2"}),
     Case("api-1.0.0:my_check_ins", lambda w: ["acme"], API_ANY_MEMBER),
     Case("api-1.0.0:check_in_answer", lambda w: ["acme", check_in_of(w).pk], {**API_WRITE, "mentee": OK}, "post",
          lambda w: {"going_well": 4, "meeting_regularly": True, "usefulness": 5}, True),
@@ -59,5 +63,6 @@ CROSS_TENANT: list[Case] = [
     Case("api-1.0.0:check_in_answer", lambda w: ["acme", CheckIn.objects.get(mentorship=foreign_mentorship(w)).pk],
          {}, "post", lambda w: {"going_well": 4, "meeting_regularly": True, "usefulness": 5}, True),
     Case("api-1.0.0:feedback_list", lambda w: ["acme", foreign_mentorship(w).pk], {}),
+    Case("feedback:settings", lambda w: ["acme", w.other_program.pk], {}),
     Case("api-1.0.0:self_assessments", lambda w: ["acme", foreign_mentorship(w).pk], {}),
 ]

@@ -1,7 +1,18 @@
 """Access-matrix entries for goals: the mentorship's members write; coordinators read; others 404."""
 
+from mentora.goals.models import Evidence
 from tests.access_cases import COORDINATORS, MISSING, OK, REDIRECT, UNAUTHORIZED, Case
-from tests.relationship_fixtures import foreign_goal, goal_of, item_of, milestone_of
+from tests.relationship_fixtures import (
+    evidence_file_of,
+    foreign_goal,
+    foreign_mentorship,
+    goal_of,
+    item_of,
+    milestone_of,
+    milestone_with_quiz,
+    quiz_of,
+    reviewed_milestone,
+)
 
 READ = {**COORDINATORS, "mentor": OK, "mentee": OK}
 WRITE_OK = {**COORDINATORS, "coordinator": MISSING, "admin": MISSING, "mentor": REDIRECT, "mentee": REDIRECT}
@@ -30,6 +41,21 @@ CASES: list[Case] = [
     Case("goals:comment_add", lambda w: ["acme", goal_of(w).pk], WRITE_OK, "post", lambda w: {"comment-body": "Nice"}),
     Case("goals:milestone_done", lambda w: ["acme", milestone_of(w).pk], WRITE_OK, "post", lambda w: {"done": "on"}),
     Case("goals:item_done", lambda w: ["acme", item_of(w).pk], WRITE_OK, "post", lambda w: {"done": "on"}),
+    Case("goals:evidence_file", lambda w: ["acme", evidence_file_of(w).pk], READ),
+    Case("goals:milestone_quiz", lambda w: ["acme", milestone_of(w).pk], WRITE_OK, "post",
+         lambda w: {"quiz": quiz_of(w).pk}),
+    Case("goals:quiz_take", lambda w: ["acme", milestone_with_quiz(w).pk], READ),
+    # Only the mentee takes the quiz; the mentor has nothing to answer (404).
+    Case("goals:quiz_take", lambda w: ["acme", milestone_with_quiz(w).pk], {**WRITE_OK, "mentor": MISSING}, "post",
+         lambda w: {"q1": "1", "q2": "0"}),
+    Case("goals:review", lambda w: ["acme", reviewed_milestone(w).pk], READ),
+    Case("goals:review", lambda w: ["acme", reviewed_milestone(w).pk], WRITE_OK, "post",
+         lambda w: {"review-went_well": "We met", "review-to_change": "Less", "review-next_goals": "More"}),
+    Case("goals:quizzes", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("goals:quiz_create", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("goals:quiz_create", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": REDIRECT,
+                                                                 "admin": REDIRECT}, "post",
+         lambda w: {"title": "Basics", "pass_percent": "60", "questions": "Ready?\n* Yes\nNo"}),
     Case("api-1.0.0:goal_list", lambda w: ["acme", w.mentorship.pk], API_READ),
     Case("api-1.0.0:goal_create", lambda w: ["acme", w.mentorship.pk], API_CREATE, "post", _goal_json, True),
     Case("api-1.0.0:goal_detail", lambda w: ["acme", goal_of(w).pk], API_READ),
@@ -58,6 +84,12 @@ CROSS_TENANT: list[Case] = [
          lambda w: {"done": "on"}),
     Case("goals:milestone_done", lambda w: ["acme", foreign_goal(w).milestones.get().pk], {}, "post",
          lambda w: {"done": "on"}),
+    Case("goals:evidence_file",
+         lambda w: ["acme", Evidence.objects.get(goal__mentorship=foreign_mentorship(w)).pk], {}),
+    Case("goals:quiz_take", lambda w: ["acme", foreign_goal(w).milestones.get().pk], {}),
+    Case("goals:review", lambda w: ["acme", foreign_goal(w).milestones.get().pk], {}),
+    Case("goals:quizzes", lambda w: ["acme", w.other_program.pk], {}),
+    Case("goals:quiz_create", lambda w: ["acme", w.other_program.pk], {}),
     Case("api-1.0.0:goal_list", lambda w: ["acme", foreign_goal(w).mentorship_id], {}),
     Case("api-1.0.0:goal_detail", lambda w: ["acme", foreign_goal(w).pk], {}),
     Case("api-1.0.0:goal_update", lambda w: ["acme", foreign_goal(w).pk], {}, "put", _goal_json, True),

@@ -1,4 +1,4 @@
-"""Enqueue the daily relationship tasks (check-ins, completion at the end date). Run from cron."""
+"""Enqueue the daily relationship tasks (check-ins, milestone reviews, completion at the end date)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Enqueue the daily check-in and completion tasks (safe to run more than once a day)."
+    help = "Enqueue the daily check-in, milestone review and completion tasks (safe to run more than once a day)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         from mentora.feedback.tasks import schedule_check_ins
+        from mentora.goals.tasks import schedule_milestone_reviews
         from mentora.mentorships.tasks import complete_due_mentorships
 
         complete_due_mentorships.enqueue()
         schedule_check_ins.enqueue()
-        self.stdout.write("Enqueued complete_due_mentorships and schedule_check_ins.")
+        schedule_milestone_reviews.enqueue()
+        self.stdout.write("Enqueued complete_due_mentorships, schedule_check_ins and schedule_milestone_reviews.")
