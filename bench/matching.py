@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -225,6 +226,7 @@ def main() -> None:
     """Run every case in a child process and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--only", help="run only cases whose name and size match this regex")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -236,6 +238,8 @@ def main() -> None:
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for kind, params in QUICK if arguments.quick else FULL:
+        if arguments.only and not re.search(arguments.only, f"{kind} {json.dumps(params)}"):
+            continue
         done = subprocess.run([sys.executable, __file__, "--case", kind, "--params",
                                json.dumps(params)], capture_output=True, text=True, check=False,
                               env={**os.environ, "PYTHONHASHSEED": "0"})

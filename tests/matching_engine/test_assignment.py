@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
 from mentora.matching.engine import match_scores
+from mentora.matching.engine.assignment import solve_assignment
+from mentora.matching.engine.pairs import ExplicitPairs
 
 from .brute import best_assignment, best_bottleneck
 
@@ -96,6 +100,31 @@ def test_result_does_not_depend_on_input_order(
     shuffled_mentees = list(mentees)
     shuffler.shuffle(shuffled_mentees)
     assert match_scores(shuffled_mentees, dict(mentor_items), shuffled_scores).matches == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(instances())
+def test_total_only_objective_equals_the_brute_force_optimum(
+        instance: tuple[list[str], dict[str, int], list[tuple[str, str, float]]]) -> None:
+    """Without the count first (used for the peer bound) the total alone is maximal."""
+    mentees, mentors, scores = instance
+    indexed, capacities = _indexed(mentees, mentors, scores)
+    space = ExplicitPairs(len(mentees), len(mentors),
+                          np.array([r for r, _ in indexed], np.int64),
+                          np.array([c for _, c in indexed], np.int64),
+                          np.array(list(indexed.values())))
+    result = solve_assignment(space, np.array(capacities, np.int64), k=1,
+                              cardinality_first=False)
+    slots = [col for col, capacity in enumerate(capacities) for _ in range(capacity)]
+    best = 0.0
+    if slots and mentees:
+        weight = np.zeros((len(mentees), len(slots)))
+        for (row, col), score in indexed.items():
+            weight[row, [slot for slot, c in enumerate(slots) if c == col]] = score
+        rows, cols = linear_sum_assignment(weight, maximize=True)
+        best = float(weight[rows, cols].sum())
+    assert abs(float(result.scores.sum()) - best) < 1e-9
+    assert result.gap == 0.0
 
 
 def test_ties_are_broken_by_id() -> None:
