@@ -165,11 +165,19 @@ def test_reading_tells_the_author_seen(world: World):
 @pytest.mark.django_db(transaction=True)
 def test_a_message_crosses_two_workers_on_the_redis_layer(world: World, redis_url: str, settings):
     """Two consumers on two separate Redis channel-layer instances (as in two ASGI workers)."""
+    import importlib
+
     from channels.layers import channel_layers
 
+    import config.settings.base as base_settings
     from mentora.messaging.consumers import ConversationConsumer
 
-    layer = {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [redis_url], "prefix": "mentora-test"}}
+    # The channel layer exactly as production configures it when REDIS_URL is set.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", redis_url)
+        production = importlib.reload(base_settings).CHANNEL_LAYERS
+    importlib.reload(base_settings)
+    layer = {**production["default"], "CONFIG": {**production["default"]["CONFIG"], "prefix": "mentora-test"}}
     settings.CHANNEL_LAYERS = {"default": layer, "worker2": layer}
     channel_layers.backends.clear()
 
@@ -189,6 +197,8 @@ def test_a_message_crosses_two_workers_on_the_redis_layer(world: World, redis_ur
 
     async def scenario() -> dict[str, Any]:
         assert (await sender.connect())[0] and (await receiver.connect())[0]
+        # Idle longer than the layer's 5 s blocking pop: the sockets must survive it (redis-py 8).
+        await asyncio.sleep(6)
         await sender.send_json_to({"action": "send", "body": "across workers"})
         got = await receive_type(receiver, "message", timeout=5)
         await sender.disconnect()

@@ -120,7 +120,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # No client read timeout: the layer's idle blocking pop waits 5 s on the server, and
+            # redis-py 8's default 5 s socket timeout would kill every idle websocket (1011).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
     TASKS = {
