@@ -11,6 +11,7 @@ from mentora.accounts.api import router as accounts_router
 from mentora.core.errors import DomainError
 from mentora.feedback.api import router as feedback_router
 from mentora.goals.api import router as goals_router
+from mentora.matching.api import router as matching_router
 from mentora.meetings.api import router as meetings_router
 from mentora.mentorships.api import router as mentorships_router
 from mentora.messaging.api import router as messaging_router
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", profiles_router)
 api.add_router("/", programs_router)
+api.add_router("/", matching_router)
 api.add_router("/", meetings_router)
 api.add_router("/", messaging_router)
 api.add_router("/", mentorships_router)

@@ -15,9 +15,10 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.goals.urls")),
     path("o/<slug:org>/", include("mentora.feedback.urls")),
     path("o/<slug:org>/", include("mentora.notifications.urls")),
+    path("o/<slug:org>/", include("mentora.matching.urls")),
+    path("o/<slug:org>/", include("mentora.meetings.urls")),
     path("o/<slug:org>/", include("mentora.messaging.urls")),
     path("", include("mentora.meetings.feed_urls")),
-    path("o/<slug:org>/", include("mentora.meetings.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

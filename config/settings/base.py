@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mentora.goals",
     "mentora.feedback",
     "mentora.notifications",
+    "mentora.matching",
 ]
 
 MIDDLEWARE = [
