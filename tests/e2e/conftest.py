@@ -23,7 +23,6 @@ from playwright.sync_api import Page
 
 from tests.factories import PASSWORD
 
-
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
