@@ -34,6 +34,8 @@ TOLERANCE_UNITS = 2
 #: Pairs this close to their prices (units) are added while a row is re-scored anyway, so that
 #: later proof rounds need not read the row again.
 NEAR_UNITS = 20_000
+#: Rows with at most 1/PAIRWISE_FRACTION of their pairs at risk are scored pair by pair.
+PAIRWISE_FRACTION = 200
 #: Bound of a row or column none of whose pairs was left out of the candidates.
 NO_PAIR = np.iinfo(np.int64).min // 4
 
@@ -187,6 +189,10 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     suspect_rows = np.flatnonzero((row_bound > slack + mentor_price.min(initial=0))
                                   & (row_bound >= floor))
     to_read: list[IntArray] = []
+    pair_rows: list[IntArray] = []
+    pair_cols: list[IntArray] = []
+    # A row with few risky pairs is cheaper to score pair by pair than as a whole row.
+    few = max(1, len(mentor_price) // PAIRWISE_FRACTION)
     step = max(1, 2_000_000 // max(len(mentor_price), 1))
     for start in range(0, len(suspect_rows), step):
         rows = suspect_rows[start:start + step]
@@ -194,17 +200,30 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
         risky = (bound > slack[rows, None] + mentor_price[None, :]) & (bound >= floor)
         if memo is not None:
             risky &= ~memo.covered(rows, slack, mentor_price)
-        to_read.append(rows[risky.any(axis=1)])
+        count = risky.sum(axis=1)
+        to_read.append(rows[count > few])
+        local, cols = np.nonzero(risky & ((count > 0) & (count <= few))[:, None])
+        pair_rows.append(rows[local])
+        pair_cols.append(cols.astype(np.int64))
     read = np.concatenate(to_read) if to_read else np.zeros(0, np.int64)
-    if not read.size:
+    single_rows = np.concatenate(pair_rows) if pair_rows else np.zeros(0, np.int64)
+    single_cols = np.concatenate(pair_cols) if pair_cols else np.zeros(0, np.int64)
+    if not read.size and not single_rows.size:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_), 0
     margin = NEAR_UNITS if memo is not None else 0
     # Pairs scoring more than slack_i + v_j - margin (in units), less the float tolerance.
     rows, cols, scores = space.pairs_above(
         read, (slack[read] - margin - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
-    if memo is not None:
+    if memo is not None and read.size:
         memo.remember(read, slack, mentor_price)
+    if single_rows.size:
+        single_scores = space.pair_scores(single_rows, single_cols)
+        rows = np.concatenate([rows, single_rows])
+        cols = np.concatenate([cols, single_cols])
+        scores = np.concatenate([scores, single_scores])
+        finite = np.isfinite(scores)
+        rows, cols, scores = rows[finite], cols[finite], scores[finite]
     units = score_units(scores)
     known = np.isin(rows * np.int64(space.n_right) + cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)

@@ -63,6 +63,10 @@ class PairSpace(Protocol):
         """
         ...
 
+    def pair_scores(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """Return the scores of the given pairs, ``-inf`` for a pair not allowed."""
+        ...
+
 
 def _sorted_unique(rows: IntArray, cols: IntArray, scores: FloatArray, n_right: int,
                    ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -102,6 +106,15 @@ class ExplicitPairs:
         pieces = [np.arange(self._row_starts[r], self._row_starts[r + 1]) for r in rows]
         index = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)
         return self.rows[index], self.cols[index], self.scores[index]
+
+    def pair_scores(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """Return the listed score of each pair, ``-inf`` for a pair not listed."""
+        keys = self.rows * np.int64(max(self.n_right, 1)) + self.cols
+        wanted = np.asarray(rows, np.int64) * max(self.n_right, 1) + np.asarray(cols, np.int64)
+        where = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
+        if not len(keys):
+            return np.full(len(wanted), -np.inf)
+        return np.where(keys[where] == wanted, self.scores[where], -np.inf)
 
     def pairs_above(self, rows: IntArray, row_floor: FloatArray, col_floor: FloatArray,
                     ) -> tuple[IntArray, IntArray, FloatArray]:

@@ -84,6 +84,7 @@ class ProfileScorer:
             left, right = np.hstack([left, right]) * 0.5, np.hstack([right, left])
         self._left = np.ascontiguousarray(left, dtype=np.float32)
         self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
+        self._right = np.ascontiguousarray(right, dtype=np.float32)
         clipped = encoding.clipped
         self._clip_scale = 0.0
         if clipped is not None and clipped.clip_at is not None:
@@ -151,6 +152,36 @@ class ProfileScorer:
                                 return_index=True)
         return CandidateSet(keys // self.n_right, keys % self.n_right, all_scores[keep][first],
                             row_bound, col_bound)
+
+    def pair_scores(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        """Return the scores of the pairs ``(rows[p], cols[p])``, ``-inf`` where not allowed.
+
+        The same arithmetic as :meth:`block`, pair by pair (float32; may differ from the block
+        in the last bit).
+        """
+        out = np.empty(len(rows), dtype=np.float64)
+        encoding = self.encoding
+        for start in range(0, len(rows), 65_536):
+            r = rows[start:start + 65_536]
+            c = cols[start:start + 65_536]
+            scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
+            if self._clip_scale and encoding.clipped is not None:
+                overlap = np.einsum("pd,pd->p", encoding.clipped.left[r],
+                                    encoding.clipped.right[c])
+                scores += np.minimum(overlap, np.float32(encoding.clipped.clip_at)) * np.float32(
+                    self._clip_scale)
+            scores = scores.astype(np.float64)
+            if self.bonus.rows.size:
+                scores += (self.bonus.lookup(r, c, self.n_right) * self.bonus_share).astype(
+                    np.float32)
+            scores = np.minimum(scores, 1.0)
+            if encoding.mask_left is not None and encoding.mask_right is not None:
+                allowed = np.einsum("pd,pd->p", encoding.mask_left[r], encoding.mask_right[c])
+                scores[allowed < encoding.mask_threshold] = -np.inf
+            if self.forbidden.rows.size:
+                scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
+            out[start:start + len(r)] = scores
+        return out
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """Return every allowed pair of ``rows`` with its score."""
