@@ -58,20 +58,26 @@ def deferred_acceptance(list_starts: IntArray, list_mentors: IntArray, rank_keys
         where = np.clip(np.searchsorted(rank_keys, keys), 0, max(len(rank_keys) - 1, 0))
         acceptable = (rank_keys[where] == keys) if len(rank_keys) else np.zeros(
             len(keys), np.bool_)
-        all_mentees = np.concatenate([held_mentees, proposers[acceptable]])
-        all_mentors = np.concatenate([held_mentors, mentors[acceptable]])
-        all_ranks = np.concatenate([held_ranks, rank_values[where[acceptable]]])
-        order = np.lexsort((all_ranks, all_mentors))
-        all_mentees, all_mentors, all_ranks = (all_mentees[order], all_mentors[order],
-                                               all_ranks[order])
-        group_start = np.flatnonzero(np.r_[True, all_mentors[1:] != all_mentors[:-1]])
-        position = np.arange(len(all_mentors)) - np.repeat(
-            group_start, np.diff(np.r_[group_start, len(all_mentors)]))
-        keep = position < capacities[all_mentors]
-        is_free[all_mentees[~keep]] = True
-        is_free[all_mentees[keep]] = False
-        held_mentees, held_mentors, held_ranks = (all_mentees[keep], all_mentors[keep],
-                                                  all_ranks[keep])
+        # Only mentors with new proposals reconsider: their held mentees compete again.
+        touched = np.zeros(len(capacities), dtype=np.bool_)
+        touched[mentors[acceptable]] = True
+        reopened = touched[held_mentors]
+        pool_mentees = np.concatenate([held_mentees[reopened], proposers[acceptable]])
+        pool_mentors = np.concatenate([held_mentors[reopened], mentors[acceptable]])
+        pool_ranks = np.concatenate([held_ranks[reopened], rank_values[where[acceptable]]])
+        order = np.lexsort((pool_ranks, pool_mentors))
+        pool_mentees, pool_mentors, pool_ranks = (pool_mentees[order], pool_mentors[order],
+                                                  pool_ranks[order])
+        group_start = np.flatnonzero(np.r_[True, pool_mentors[1:] != pool_mentors[:-1]])
+        position = np.arange(len(pool_mentors)) - np.repeat(
+            group_start, np.diff(np.r_[group_start, len(pool_mentors)]))
+        keep = position < capacities[pool_mentors]
+        is_free[proposers] = True
+        is_free[pool_mentees[~keep]] = True
+        is_free[pool_mentees[keep]] = False
+        held_mentees = np.concatenate([held_mentees[~reopened], pool_mentees[keep]])
+        held_mentors = np.concatenate([held_mentors[~reopened], pool_mentors[keep]])
+        held_ranks = np.concatenate([held_ranks[~reopened], pool_ranks[keep]])
     match = np.full(n_mentees, -1, dtype=np.int64)
     match[held_mentees] = held_mentors
     return match
@@ -117,12 +123,12 @@ def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int 
     spare = capacities - np.bincount(match[match >= 0], minlength=len(capacities))
     leftovers = np.flatnonzero(match < 0)
     if second_pass and leftovers.size and spare.sum() > 0:
-        pair_rows, pair_cols, pair_scores = space.score_rows(leftovers)
-        open_pair = spare[pair_cols] > 0
-        local = np.searchsorted(leftovers, pair_rows[open_pair])
+        # Only mentors with room matter: the others get an infinite floor.
+        pair_rows, pair_cols, pair_scores = space.pairs_above(
+            leftovers, np.full(len(leftovers), -1.0), np.where(spare > 0, 0.0, np.inf))
+        local = np.searchsorted(leftovers, pair_rows)
         extra = solve_assignment(
-            ExplicitPairs(len(leftovers), len(capacities), local, pair_cols[open_pair],
-                          pair_scores[open_pair]), spare)
+            ExplicitPairs(len(leftovers), len(capacities), local, pair_cols, pair_scores), spare)
         match[leftovers[extra.rows]] = extra.cols
         match_score[leftovers[extra.rows]] = extra.scores
         stats["second_pass_matches"] = int(extra.rows.size)
