@@ -371,12 +371,14 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
 
 def solve_assignment(space: PairSpace, capacities: IntArray, *,
                      objective: Objective = "max_total", k: int = 16,
-                     cardinality_first: bool = True) -> Assignment:
+                     cardinality_first: bool = True,
+                     candidates: CandidateSet | None = None) -> Assignment:
     """Match rows (mentees) to columns (mentors) within capacities, optimally over all pairs.
 
     ``max_total``: as many matches as possible, then the largest total score. ``fair``: as many
     matches as possible, then the largest minimum score, then the largest total. With
     ``cardinality_first=False`` (``max_total`` only) the total alone is maximised.
+    ``candidates`` reuses a candidate graph already streamed from ``space``.
 
     Examples
     --------
@@ -390,7 +392,8 @@ def solve_assignment(space: PairSpace, capacities: IntArray, *,
     capacities = np.asarray(capacities, np.int64)
     stats: dict[str, float] = {}
     started = time.perf_counter()
-    candidates = space.candidates(k)
+    if candidates is None:
+        candidates = space.candidates(k)
     stats["candidate_pairs"] = candidates.size
     stats["candidates_seconds"] = time.perf_counter() - started
     candidates, rows, cols, scores, gap = _solve_proven(space, candidates, capacities, stats,

@@ -1,10 +1,12 @@
 """Peer matching: a maximum-weight matching in one pool (a general graph, not bipartite).
 
-Exact (Edmonds' blossom algorithm, rustworkx) on the k-nearest-neighbour graph of the pool —
-each person's ``k`` best allowed partners — with maximum cardinality first. The gap to the full
-graph is bounded by the bipartite relaxation: half the maximum-weight assignment of the pool to
-itself, solved with a proof of optimality over every allowed pair (any matching gives such an
-assignment of twice its weight). With an odd pool one person is left out.
+First the bipartite relaxation: the maximum-weight assignment of the pool to itself, solved
+with a proof of optimality over every allowed pair; half its total bounds every matching of the
+full graph (a matching gives such an assignment of twice its weight). Then Edmonds' blossom
+algorithm (rustworkx, maximum cardinality first) runs exactly on the k-nearest-neighbour graph
+(each person's ``k`` best allowed partners). Blossom grows quickly with the pool, so above
+``blossom_limit`` people the pairs the relaxation chooses both ways round are kept and blossom
+pairs only the others. The gap to the bound is reported; with an odd pool one person is left out.
 """
 
 from __future__ import annotations
@@ -70,12 +72,12 @@ def _result(ids: Sequence[str], pairs: list[tuple[int, int]], edge_score: dict[t
     paired = {person for pair in pairs for person in pair}
     unmatched = tuple(ids[p] for p in range(len(ids)) if p not in paired)
     return PeerResult(tuple(pair_objects), unmatched, upper_bound, time.perf_counter() - started,
-                      "blossom/knn", stats)
+                      "relaxation+blossom/knn", stats)
 
 
 def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
                 rules: Rules | None = None, k: int = 20, text_vectors: TextVectors | None = None,
-                explain: bool = True) -> PeerResult:
+                explain: bool = True, blossom_limit: int = 3000) -> PeerResult:
     """Pair peers by profile compatibility (symmetric score), exact on the k-NN graph.
 
     Examples
@@ -108,18 +110,33 @@ def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
     scorer = ProfileScorer(encoding, n_left=len(ids), n_right=len(ids), forbidden=forbidden,
                            bonus=empty, symmetric=True)
     candidates = scorer.candidates(k)
-    first, second, scores = _edges(candidates.rows, candidates.cols, candidates.scores)
-    pairs = max_weight_pairs(len(ids), first, second, scores)
     relaxation = solve_assignment(scorer, np.ones(len(ids), np.int64), k=k,
-                                  cardinality_first=False)
+                                  cardinality_first=False, candidates=candidates)
+    partner = np.full(len(ids), -1, dtype=np.int64)
+    partner[relaxation.rows] = relaxation.cols
+    mutual = (partner >= 0) & (partner[np.maximum(partner, 0)] == np.arange(len(ids)))
+    if len(ids) <= blossom_limit:
+        mutual[:] = False
+    kept = [(int(a), int(partner[a]))
+            for a in np.flatnonzero(mutual & (partner > np.arange(len(ids)))).tolist()]
+    rest = ~mutual
+    first, second, scores = _edges(candidates.rows, candidates.cols, candidates.scores)
+    open_edge = rest[first] & rest[second]
+    pairs = sorted(kept + max_weight_pairs(len(ids), first[open_edge], second[open_edge],
+                                           scores[open_edge]))
+    relaxed_score = dict(zip(zip(relaxation.rows.tolist(), relaxation.cols.tolist(),
+                                 strict=True), relaxation.scores.tolist(), strict=True))
     edge_score = dict(zip(zip(first.tolist(), second.tolist(), strict=True), scores.tolist(),
                           strict=True))
+    for a, b in kept:
+        edge_score[(a, b)] = relaxed_score[(a, b)]
     explanations = None
     if explain and pairs:
         pair_array = np.array(pairs, dtype=np.int64)
         explanations = explain_pairs(scorer, pair_array[:, 0], pair_array[:, 1], profiles,
                                      profiles, rules)
-    stats = {"edges": float(len(first)), "k": float(k)}
+    stats = {"edges": float(len(first)), "k": float(k), "kept_from_relaxation": float(len(kept)),
+             "blossom_people": float(rest.sum())}
     upper_bound = (float(relaxation.scores.sum()) + relaxation.gap) / 2
     return _result(ids, pairs, edge_score, upper_bound, started, stats, explanations)
 
