@@ -15,6 +15,20 @@ from mentora.programs.models import Enrollment, Program
 from tests.factories import EnrollmentFactory, MembershipFactory, OrganizationFactory, ProgramFactory
 
 
+@pytest.fixture
+def builtin_skills(db: None) -> None:
+    """The skills taxonomy a data migration loads. Transactional tests flush every table when they
+    end, and with xdist they may run before this test in the same worker: reload it if it is gone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from mentora.profiles.models import Skill
+
+    if not Skill.objects.filter(organization__isnull=True).exists():
+        import_module("mentora.profiles.migrations.0002_builtin_skills").load(apps, None)
+
+
 @dataclass
 class World:
     org: Organization
@@ -34,7 +48,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, builtin_skills: None) -> World:
     org = OrganizationFactory(name="Acme", slug="acme")
     other_org = OrganizationFactory(name="Globex", slug="globex")
     admin = MembershipFactory(organization=org, role=Role.ADMIN, user__email="admin@acme.test")

@@ -37,7 +37,7 @@ def test_times_are_shown_in_the_viewers_zone(world, as_admin):
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_a_believable_organization_quickly_and_only_once():
+def test_seed_demo_builds_a_believable_organization_quickly_and_only_once(builtin_skills):
     started = time.perf_counter()
     out = StringIO()
     call_command("seed_demo", stdout=out)

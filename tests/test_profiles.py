@@ -29,7 +29,7 @@ def profile_post(**overrides):
     return data
 
 
-def test_the_builtin_taxonomy_has_a_few_hundred_skills_including_ai(db):
+def test_the_builtin_taxonomy_has_a_few_hundred_skills_including_ai(builtin_skills):
     assert Skill.objects.filter(organization__isnull=True).count() >= 250
     assert Skill.objects.filter(category="AI & new technology", name="Prompt engineering").exists()
 
