@@ -90,7 +90,7 @@ def run_case(kind: str, params: dict[str, Any]) -> dict[str, Any]:
                         f"proof {result.stats.get('proof_seconds', 0):.1f} s, "
                         f"bottleneck {result.stats.get('bottleneck_seconds', 0):.1f} s; "
                         f"candidates {int(result.stats['candidate_pairs'])}, "
-                        f"re-scored pairs {int(result.stats.get('pairs_rescored', 0))}, "
+                        f"re-scored rows {int(result.stats.get('rows_rescored', 0))}, "
                         f"added {int(result.stats.get('pairs_added', 0))}")
     elif kind in {"scipy_dense", "ortools_dense", "greedy"}:
         started = time.perf_counter()
