@@ -297,3 +297,25 @@ def test_the_page_swaps_a_mentee_to_a_mentor_chosen_from_the_free_list(world, co
     assert response.status_code == 302
     assert run.matches.get(mentee=mentees[0]).mentor_id == mentors[2].pk
     assert AuditEvent.objects.filter(action="matching.pin", details__reason="asked for").exists()
+
+
+def test_the_preview_spreads_scores_by_consented_attributes_hiding_small_groups(world, cohort, as_coordinator):
+    from mentora.profiles.models import DiversityAnswer
+    from mentora.profiles.services import set_diversity_policy
+
+    program, _mentors, mentees = cohort
+    set_diversity_policy(organization=world.org, enabled=True, uses={"caregiver": "aggregate", "gender": "not_stored"},
+                         changed_by=world.admin.user)
+    for mentee in mentees:
+        DiversityAnswer.objects.create(profile=mentee.profile, attribute="caregiver", value="yes", consented_at=timezone.now())
+    run = run_now(program, world.coordinator.user)
+    [spread] = run.quality["by_attribute"]
+    assert spread["attribute"] == "Caring responsibilities"
+    assert [(g["group"], g["people"], g["matched"]) for g in spread["groups"]] == [("Yes", 5, 5)]
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert "Caring responsibilities" in page
+
+    # One person says "prefer not to say": both groups fall under 5 and are hidden together.
+    DiversityAnswer.objects.filter(profile=mentees[0].profile).update(value="prefer_not_to_say")
+    run = run_now(program, world.coordinator.user)
+    assert run.quality["by_attribute"][0]["groups"] == [{"group": None, "people": 5, "hidden": True}]

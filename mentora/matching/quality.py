@@ -76,6 +76,20 @@ REASON_LABELS = {
 }
 
 
+def attribute_spreads(
+    scores_by_person: dict[str, float], everyone: list[str], answers: dict[str, dict[str, str]], labels: dict[str, dict[str, str]],
+) -> list[dict[str, Any]]:
+    """Spread by each consented attribute the organization allows in reports; people who did not
+    answer (or preferred not to say) form their own group, so declining never singles anyone out."""
+    spreads = []
+    for attribute, label_of in labels.items():
+        given = answers.get(attribute, {})
+        groups = {person: label_of.get(given.get(person, ""), "Not stated") for person in everyone}
+        spreads.append({"attribute": label_of.get("__label__", attribute),
+                        "groups": group_spread(scores_by_person, groups, everyone)})
+    return spreads
+
+
 def run_quality(instance: dict[str, Any], pairs: list[tuple[str, str, float]], unmatched: list[str]) -> dict[str, Any]:
     """Figures for the preview. `pairs` are (mentee or member, mentor or partner, score)."""
     people = instance.get("mentees") or instance.get("people") or []

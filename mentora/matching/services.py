@@ -126,6 +126,7 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
                 {k: c.get(k) for k in ("facilitator", "topic", "alignment", "diversity", "common_hours")}
                 | {"size": len(c["members"])} for c in result.get("circles", [])
             ]
+        locked.quality["by_attribute"] = _consented_spreads(locked.program, base, pairs)
         reasons = unmatched_reasons(base, unmatched)
         locked.unmatched = [{"id": person, "reason": reasons.get(person, "constraints")} for person in unmatched]
         locked.solver = str(result.get("solver", ""))
@@ -136,6 +137,33 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         locked.error = ""
         locked.save()
     return locked
+
+
+def _consented_spreads(program: Program, instance: dict[str, Any], pairs: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+    """Score spread by consented diversity attributes the organization allows in aggregate reports."""
+    from mentora.matching.quality import attribute_spreads
+    from mentora.profiles.diversity import ATTRIBUTES_BY_KEY, PREFER_NOT_TO_SAY
+    from mentora.profiles.models import DiversityAnswer, DiversityPolicy, DiversityUse
+
+    organization = program.organization
+    if not organization.diversity_enabled:
+        return []
+    allowed = list(DiversityPolicy.objects.filter(
+        organization=organization, use__in=[DiversityUse.MATCHING, DiversityUse.AGGREGATE]
+    ).values_list("attribute", flat=True))
+    people = [p["id"] for p in instance.get("mentees") or instance.get("people") or []]
+    answers: dict[str, dict[str, str]] = {}
+    for attribute, membership_id, value in DiversityAnswer.objects.filter(
+        profile__membership_id__in=[int(p) for p in people], attribute__in=allowed
+    ).values_list("attribute", "profile__membership_id", "value"):
+        if value != PREFER_NOT_TO_SAY:
+            answers.setdefault(attribute, {})[str(membership_id)] = value
+    labels = {
+        key: {"__label__": str(ATTRIBUTES_BY_KEY[key].label)} | {v: str(label) for v, label in ATTRIBUTES_BY_KEY[key].choices}
+        for key in allowed if key in ATTRIBUTES_BY_KEY
+    }
+    score_of = {a: s for a, _b, s in pairs} | ({b: s for _a, b, s in pairs} if instance.get("form") == "peer" else {})
+    return attribute_spreads(score_of, people, answers, labels)
 
 
 def _clamp(score: float) -> float:
