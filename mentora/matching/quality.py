@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 PRIVACY_THRESHOLD = 5
@@ -19,7 +20,7 @@ def _describe(scores: list[float]) -> dict[str, float | None]:
             "min": round(min(scores), 4), "max": round(max(scores), 4)}
 
 
-def group_spread(scores_by_person: dict[str, float], attribute_of: dict[str, str | None], everyone: list[str]) -> list[dict[str, Any]]:
+def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, str | None], everyone: list[str]) -> list[dict[str, Any]]:
     """Per group: people, matched, mean score — groups under the threshold are merged as hidden."""
     members: dict[str, list[str]] = defaultdict(list)
     for person in everyone:
