@@ -268,7 +268,8 @@ def solve_instance(instance: object) -> dict[str, Any]:
                                 explain=explain).to_json()
     if form == "stable":
         return match_stable(mentees, mentors, weights=weights, rules=rules,
-                            list_length=list_length, text_vectors=vectors).to_json()
+                            list_length=list_length, text_vectors=vectors,
+                            explain=explain).to_json()
     return form_circles(
         mentees, mentors, weights=weights, rules=rules, text_vectors=vectors,
         min_size=_typed(options.get("min_size", 5), int, "options.min_size"),

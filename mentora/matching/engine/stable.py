@@ -17,10 +17,11 @@ import numpy as np
 
 from .assignment import solve_assignment
 from .errors import InvalidInstance
+from .explain import explain_pairs
 from .one_on_one import TextVectors, check_unique_ids, prepare_mentor_pairs
 from .pairs import ExplicitPairs, FloatArray, IntArray, PairSpace
 from .people import Mentee, Mentor, Rules, Weights
-from .results import Match, MatchResult
+from .results import FactorShare, Match, MatchResult
 
 __all__ = ["deferred_acceptance", "match_stable", "stable_from_lists", "stable_on_space",
            "stable_result"]
@@ -180,7 +181,7 @@ def stable_from_lists(mentee_lists: Mapping[str, Sequence[str]],
 def match_stable(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
                  weights: Weights | None = None, rules: Rules | None = None,
                  list_length: int = 50, second_pass: bool = True,
-                 text_vectors: TextVectors | None = None) -> MatchResult:
+                 text_vectors: TextVectors | None = None, explain: bool = True) -> MatchResult:
     """Stable matching on ranked lists derived from profile scores, then a second pass.
 
     Examples
@@ -197,17 +198,23 @@ def match_stable(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
                                     text_vectors=text_vectors)
     match, match_score, stats = stable_on_space(prepared.scorer, prepared.capacities,
                                                 list_length=list_length, second_pass=second_pass)
+    rows = np.flatnonzero(match >= 0)
+    explanations = explain_pairs(prepared.scorer, rows, match[rows],
+                                 [m.profile for m in prepared.mentees],
+                                 [m.profile for m in prepared.mentors], rules) if explain else None
     return stable_result(match, match_score, [m.id for m in prepared.mentees],
-                         [m.id for m in prepared.mentors], started, stats)
+                         [m.id for m in prepared.mentors], started, stats, explanations)
 
 
 def stable_result(match: IntArray, match_score: FloatArray, mentee_ids: Sequence[str],
                   mentor_ids: Sequence[str], started: float, stats: dict[str, float],
+                  explanations: Sequence[tuple[FactorShare, ...]] | None = None,
                   ) -> MatchResult:
     """Build the :class:`MatchResult` of a stable run (no optimality gap: not an optimiser)."""
     rows = np.flatnonzero(match >= 0)
-    matches = tuple(Match(mentee_ids[r], mentor_ids[c], s) for r, c, s in zip(
-        rows.tolist(), match[rows].tolist(), match_score[rows].tolist(), strict=True))
+    reasons = explanations if explanations is not None else [()] * len(rows)
+    matches = tuple(Match(mentee_ids[r], mentor_ids[c], s, reason) for r, c, s, reason in zip(
+        rows.tolist(), match[rows].tolist(), match_score[rows].tolist(), reasons, strict=True))
     unmatched = tuple(mentee_ids[r] for r in np.flatnonzero(match < 0).tolist())
     return MatchResult(matches, unmatched, None, time.perf_counter() - started,
                        "deferred-acceptance", stats)
