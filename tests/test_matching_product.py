@@ -319,3 +319,56 @@ def test_the_preview_spreads_scores_by_consented_attributes_hiding_small_groups(
     DiversityAnswer.objects.filter(profile=mentees[0].profile).update(value="prefer_not_to_say")
     run = run_now(program, world.coordinator.user)
     assert run.quality["by_attribute"][0]["groups"] == [{"group": None, "people": 5, "hidden": True}]
+
+
+def _peer_pool(world, n=4):
+    program = ProgramFactory(organization=world.org, form="peer", roles_offered=["peer"], created_by=world.coordinator.user)
+    peers = [person(world.org, department=d) for d in "ABCDEF"[:n]]
+    for p in peers:
+        EnrollmentFactory(program=program, membership=p, role="peer")
+    return program, peers
+
+
+def test_scheduled_peer_rounds_run_once_when_due_and_never_repeat(world):
+    from mentora.matching.rounds import run_due_peer_rounds
+
+    program, _peers = _peer_pool(world)
+    settings = settings_for(program)
+    settings.peer_round_every_days = 14
+    settings.next_peer_round_on = timezone.localdate()
+    settings.save()
+    assert run_due_peer_rounds() == 1
+    assert run_due_peer_rounds() == 0  # idempotent: the next round is in 14 days
+    first = {frozenset(m.members.values_list("membership_id", flat=True)) for m in Mentorship.objects.filter(program=program)}
+    assert len(first) == 2
+    assert run_due_peer_rounds(today=timezone.localdate() + timedelta(days=14)) == 1
+    assert Mentorship.objects.filter(program=program, status="completed").count() == 2  # the first round ended
+    second = {frozenset(m.members.values_list("membership_id", flat=True))
+              for m in Mentorship.objects.filter(program=program, status="active")}
+    assert len(second) == 2 and not (first & second)
+    settings.refresh_from_db()
+    assert settings.next_peer_round_on == timezone.localdate() + timedelta(days=28)
+
+
+def test_a_peer_can_skip_a_round_or_pause_and_resume(world):
+    from mentora.matching.rounds import pause_rounds, resume_rounds, run_peer_round
+
+    program, peers = _peer_pool(world, n=5)
+    pause_rounds(program=program, membership=peers[0], skip_next_only=True)
+    run = run_peer_round(program=program, started_by=world.coordinator.user)
+    in_round = {p.mentee_id for p in run.matches.all()} | {p.mentor_id for p in run.matches.all()}
+    assert peers[0].pk not in in_round and len(in_round) == 4
+    assert str(peers[0].pk) not in {p["id"] for p in run.input_snapshot["people"]}
+    resume_rounds(program=program, membership=peers[0])
+    run = run_peer_round(program=program, started_by=world.coordinator.user)
+    assert str(peers[0].pk) in {p["id"] for p in run.input_snapshot["people"]}
+
+
+def test_the_program_page_offers_skip_and_pause_to_peers(world):
+    program, peers = _peer_pool(world)
+    client = client_for(peers[0])
+    page = client.get(reverse("programs:detail", args=["acme", program.pk])).content.decode()
+    assert "Skip the next round" in page
+    client.post(reverse("matching:round_pause", args=["acme", program.pk]), {"action": "pause"})
+    page = client.get(reverse("programs:detail", args=["acme", program.pk])).content.decode()
+    assert "Peer rounds are paused for you." in page and "Resume rounds" in page

@@ -20,3 +20,7 @@ class MatchingConfig(AppConfig):
         from mentora.matching.requests import expire_requests
 
         register_periodic("matching.expire_requests", expire_requests, every=timedelta(minutes=10))
+
+        from mentora.matching.rounds import run_due_peer_rounds
+
+        register_periodic("matching.peer_rounds", run_due_peer_rounds, every=timedelta(hours=1))

@@ -17,8 +17,12 @@ class MatchingSettingsForm(forms.ModelForm[MatchingSettings]):
             "objective", "exclude_reporting_line", "require_shared_language", "max_time_zone_gap_hours",
             "mentor_load_cap", "department_mode", "site_mode", "reverse_mentoring", "seniority_gap_min",
             "seniority_gap_max", "avoid_past_pairs", "suggestions_count", "max_open_requests", "request_ttl_days",
+            "peer_round_every_days", "next_peer_round_on",
         ]
-        widgets = {"objective": forms.RadioSelect(attrs={"class": "choice-list"})}
+        widgets = {
+            "objective": forms.RadioSelect(attrs={"class": "choice-list"}),
+            "next_peer_round_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,6 +45,8 @@ class MatchingSettingsForm(forms.ModelForm[MatchingSettings]):
         low, high = cleaned.get("seniority_gap_min"), cleaned.get("seniority_gap_max")
         if low is not None and high is not None and low > high:
             self.add_error("seniority_gap_min", _("The smallest gap cannot be larger than the largest."))
+        if cleaned.get("peer_round_every_days") and not cleaned.get("next_peer_round_on"):
+            self.add_error("next_peer_round_on", _("Choose the date of the first scheduled round."))
         if all(not cleaned.get(f"weight_{factor}") for factor in DEFAULT_WEIGHTS):
             raise forms.ValidationError(_("At least one factor needs a weight above zero."))
         return cleaned

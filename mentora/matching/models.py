@@ -60,6 +60,11 @@ class MatchingSettings(models.Model):
     suggestions_count = models.PositiveSmallIntegerField(_("suggestions shown to a mentee"), default=5)
     max_open_requests = models.PositiveSmallIntegerField(_("open requests per mentee"), default=3)
     request_ttl_days = models.PositiveSmallIntegerField(_("days before a request expires"), default=7)
+    peer_round_every_days = models.PositiveSmallIntegerField(
+        _("peer programs: a new round every … days"), null=True, blank=True,
+        help_text=_("Empty: rounds only when you run them. Each round ends the last one and never repeats a past pair."),
+    )
+    next_peer_round_on = models.DateField(_("next peer round on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,6 +73,9 @@ class MatchingSettings(models.Model):
             models.CheckConstraint(condition=Q(suggestions_count__gte=1, suggestions_count__lte=20), name="suggestions_1_to_20"),
             models.CheckConstraint(condition=Q(max_open_requests__gte=1), name="at_least_one_open_request"),
             models.CheckConstraint(condition=Q(request_ttl_days__gte=1), name="request_ttl_positive"),
+            models.CheckConstraint(
+                condition=Q(peer_round_every_days__isnull=True) | Q(peer_round_every_days__gte=1), name="peer_round_interval_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +98,21 @@ class TextEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id}:{self.digest[:8]}"
+
+
+class RoundPause(models.Model):
+    """A peer who sits out rounds: until a date (skipping a round), or until they resume (null)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="round_pauses")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="round_pauses")
+    until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "membership"], name="one_round_pause_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} paused in {self.program_id} until {self.until or 'resumed'}"
 
 
 class MatchRunStatus(models.TextChoices):

@@ -27,7 +27,10 @@ from mentora.programs.models import MatchingMode, Program
 
 def settings_snapshot(matching: MatchingSettings) -> dict[str, Any]:
     fields = [f.name for f in MatchingSettings._meta.get_fields() if f.concrete and f.name not in ("id", "program", "updated_at")]
-    return {name: getattr(matching, name) for name in fields} | {"weights": matching.effective_weights()}
+    values = {name: getattr(matching, name) for name in fields}
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()} | {
+        "weights": matching.effective_weights()
+    }
 
 
 @transaction.atomic

@@ -153,8 +153,11 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
         "format": FORMAT, "objective": matching.objective, "weights": matching.effective_weights(), "rules": rules,
     }
     if program.form == "peer":
+        from mentora.matching.rounds import paused_members
+
+        sitting_out = paused_members(program)
         peers = [e for e in approved if e.role == EnrollmentRole.PEER and e.membership_id not in open_members
-                 and e.membership_id in profiles]
+                 and e.membership_id in profiles and e.membership_id not in sitting_out]
         avoid = defaultdict(set)
         for a, b in exclude_pairs:
             avoid[a].add(b)

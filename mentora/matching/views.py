@@ -16,7 +16,7 @@ from mentora.accounts.models import Membership
 from mentora.core.access import AuthedRequest, access_program, org_view
 from mentora.core.errors import DomainError
 from mentora.matching import requests as mentorship_requests
-from mentora.matching import services
+from mentora.matching import rounds, services
 from mentora.matching.forms import AnswerForm, MatchingSettingsForm, RequestForm, RespondForm
 from mentora.matching.models import FACTOR_LABELS, MatchRun, MentorshipRequest, ProposedMatch
 from mentora.matching.quality import REASON_LABELS
@@ -54,7 +54,8 @@ def run_list(request: AuthedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.membership, program_id, manage=True)
     runs = MatchRun.objects.filter(program=program).select_related("created_by", "published_by")[:20]
     slow = _people(unresponsive_mentors(program))
-    return render(request, "matching/runs.html", {"program": program, "runs": runs, "unresponsive": list(slow.values())})
+    return render(request, "matching/runs.html", {"program": program, "runs": runs, "unresponsive": list(slow.values()),
+                                                   "settings": settings_for(program)})
 
 
 @require_POST
@@ -317,3 +318,41 @@ def request_withdraw(request: AuthedRequest, request_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Request withdrawn."))
     return redirect("matching:requests", org=membership.organization.slug)
+
+
+# --- Peer rounds ----------------------------------------------------------------------------------
+
+@require_POST
+@org_view(role="coordinator")
+def round_run(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """End the current peer round and start the next one now (matched and published)."""
+    program = access_program(request.membership, program_id, manage=True)
+    try:
+        run = rounds.run_peer_round(program=program, started_by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("matching:runs", org=program.organization.slug, program_id=program.pk)
+    messages.success(request, _("A new round started: %(n)d pairs.") % {"n": run.matches.count()})
+    return redirect("matching:run_detail", org=program.organization.slug, program_id=program.pk, run_id=run.pk)
+
+
+@require_POST
+@org_view()
+def round_pause(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """A peer skips the next round, pauses rounds, or resumes."""
+    membership = request.membership
+    program = access_program(membership, program_id)
+    action = request.POST.get("action")
+    try:
+        if action == "resume":
+            rounds.resume_rounds(program=program, membership=membership)
+            messages.success(request, _("You are back in the next rounds."))
+        elif action in ("skip", "pause"):
+            rounds.pause_rounds(program=program, membership=membership, skip_next_only=action == "skip")
+            messages.success(request, _("You will sit out the next round.") if action == "skip"
+                             else _("Rounds are paused for you until you resume."))
+        else:
+            raise DomainError(_("Choose skip, pause or resume."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("programs:detail", org=membership.organization.slug, program_id=program.pk)

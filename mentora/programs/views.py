@@ -87,6 +87,15 @@ def program_edit(request: AuthedRequest, program_id: int) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
+def _round_pause(program: Program, membership: Any, my_enrollments: list[Enrollment]) -> Any:
+    """For a peer in a peer program: their pause (or False when taking part); None otherwise."""
+    if program.form != "peer" or not any(e.role == "peer" and e.is_live for e in my_enrollments):
+        return None
+    from mentora.matching.models import RoundPause
+
+    return RoundPause.objects.filter(program=program, membership=membership).first() or False
+
+
 @org_view()
 def program_detail(request: AuthedRequest, program_id: int) -> HttpResponse:
     membership = request.membership
@@ -99,6 +108,7 @@ def program_detail(request: AuthedRequest, program_id: int) -> HttpResponse:
         "can_find_mentor": program.matching_mode != "coordinator" and any(
             e.role == "mentee" and e.status == "approved" for e in my_enrollments
         ),
+        "round_pause": _round_pause(program, membership, my_enrollments),
     }
     if membership.is_coordinator:
         context["counts"] = Program.objects.filter(pk=program.pk).with_enrollment_counts().get()

@@ -60,3 +60,18 @@ CASES += [
     Case("api-1.0.0:list_requests", lambda w: ["acme"], {**ANY_MEMBER, "anonymous": 401}),
     Case("api-1.0.0:respond", _request, {**API_NOBODY_BUT, "mentor": OK}, "post", lambda w: {"action": "decline", "reply": "x"}, True),
 ]
+
+
+def _peer_program(w):  # type: ignore[no-untyped-def]
+    from tests.factories import EnrollmentFactory, ProgramFactory
+
+    program = ProgramFactory(organization=w.org, form="peer", roles_offered=["peer"])
+    EnrollmentFactory(program=program, membership=w.member, role="peer")
+    return ["acme", program.pk]
+
+
+CASES += [
+    Case("matching:round_run", _peer_program, POSTED, "post"),
+    Case("matching:round_pause", _peer_program, {**ANY_MEMBER, "member": REDIRECT, "mentor": REDIRECT, "mentee": REDIRECT,
+                                                 "coordinator": REDIRECT, "admin": REDIRECT}, "post", lambda w: {"action": "skip"}),
+]
