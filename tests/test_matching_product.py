@@ -372,3 +372,18 @@ def test_the_program_page_offers_skip_and_pause_to_peers(world):
     client.post(reverse("matching:round_pause", args=["acme", program.pk]), {"action": "pause"})
     page = client.get(reverse("programs:detail", args=["acme", program.pk])).content.decode()
     assert "Peer rounds are paused for you." in page and "Resume rounds" in page
+
+
+def test_coordinators_see_how_quickly_mentors_answer(world, open_program):
+    from mentora.matching.suggestions import mentor_responsiveness
+
+    program, mentors, mentees = open_program
+    request = mentorship_requests.send_request(program=program, mentee=mentees[0], mentor=mentors[0], message="Hi",
+                                               matching=settings_for(program))
+    MentorshipRequest.objects.filter(pk=request.pk).update(created_at=timezone.now() - timedelta(hours=5))
+    mentorship_requests.respond_to_request(request=request, mentor=mentors[0], action="decline", reply="Full this term")
+    [row] = mentor_responsiveness(program)
+    assert (row.mentor_id, row.received, row.answered, row.expired) == (mentors[0].pk, 1, 1, 0)
+    assert 4.9 <= (row.median_hours or 0) <= 5.1
+    page = client_for(world.coordinator).get(reverse("matching:runs", args=["acme", program.pk])).content.decode()
+    assert "Mentor responsiveness to requests" in page

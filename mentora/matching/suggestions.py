@@ -97,3 +97,32 @@ def suggest_mentors(*, program: Program, mentee: Membership, matching: MatchingS
         )
         for col, explanation in zip(ranked, explanations, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    mentor_id: int
+    received: int
+    answered: int
+    expired: int
+    median_hours: float | None
+
+
+def mentor_responsiveness(program: Program) -> list[Responsiveness]:
+    """Per mentor: requests received, answered, expired, and the median time to answer (hours)."""
+    import statistics
+
+    rows: dict[int, list[Any]] = {}
+    for mentor_id, status, created_at, responded_at in MentorshipRequest.objects.filter(program=program).values_list(
+        "mentor_id", "status", "created_at", "responded_at"
+    ):
+        rows.setdefault(mentor_id, []).append((status, created_at, responded_at))
+    result = []
+    for mentor_id, requests in rows.items():
+        waits = [(r - c).total_seconds() / 3600 for _s, c, r in requests if r is not None]
+        result.append(Responsiveness(
+            mentor_id=mentor_id, received=len(requests), answered=len(waits),
+            expired=sum(1 for s, _c, r in requests if s == RequestStatus.EXPIRED and r is None),
+            median_hours=round(statistics.median(waits), 1) if waits else None,
+        ))
+    return sorted(result, key=lambda row: (-row.expired, -(row.median_hours or 0), row.mentor_id))

@@ -21,7 +21,7 @@ from mentora.matching.forms import AnswerForm, MatchingSettingsForm, RequestForm
 from mentora.matching.models import FACTOR_LABELS, MatchRun, MentorshipRequest, ProposedMatch
 from mentora.matching.quality import REASON_LABELS
 from mentora.matching.snapshot import settings_for
-from mentora.matching.suggestions import suggest_mentors, unresponsive_mentors
+from mentora.matching.suggestions import mentor_responsiveness, suggest_mentors, unresponsive_mentors
 from mentora.matching.words import explain_in_words
 from mentora.programs.models import EnrollmentRole, EnrollmentStatus, MatchingMode
 
@@ -54,8 +54,12 @@ def run_list(request: AuthedRequest, program_id: int) -> HttpResponse:
     program = access_program(request.membership, program_id, manage=True)
     runs = MatchRun.objects.filter(program=program).select_related("created_by", "published_by")[:20]
     slow = _people(unresponsive_mentors(program))
-    return render(request, "matching/runs.html", {"program": program, "runs": runs, "unresponsive": list(slow.values()),
-                                                   "settings": settings_for(program)})
+    responsiveness = mentor_responsiveness(program)[:50]
+    names = _people({row.mentor_id for row in responsiveness})
+    return render(request, "matching/runs.html", {
+        "program": program, "runs": runs, "unresponsive": list(slow.values()), "settings": settings_for(program),
+        "responsiveness": [{"row": row, "mentor": names.get(row.mentor_id)} for row in responsiveness],
+    })
 
 
 @require_POST
