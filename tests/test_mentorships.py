@@ -156,3 +156,15 @@ def test_concurrent_matches_never_exceed_capacity():
     assert all(isinstance(o, CapacityExhausted) for o in outcomes if o is not None), outcomes
     enrollment.refresh_from_db()
     assert enrollment.assigned == 3
+
+
+def test_an_early_end_tells_the_other_side_and_the_coordinator_privately(world):
+    from mentora.notifications.models import Notification
+
+    transition_mentorship(mentorship=world.mentorship, to_status="ended_early", actor=world.mentee.user,
+                          reason="Our schedules never line up", is_reason_private=True)
+    to_mentor = Notification.objects.get(recipient=world.mentor.user, kind="mentorship.ended_early")
+    assert "Our schedules" not in to_mentor.body
+    to_coordinator = Notification.objects.get(recipient=world.coordinator.user, kind="mentorship.ended_early")
+    assert to_coordinator.body == "Our schedules never line up"
+    assert not Notification.objects.filter(recipient=world.mentee.user, kind="mentorship.ended_early").exists()

@@ -123,10 +123,12 @@ def transition_mentorship(
     if to_status == MentorshipStatus.ACTIVE and locked.started_on is None:
         locked.started_on = timezone.localdate()
     locked.save()
-    MentorshipTransition.objects.create(
+    transition = MentorshipTransition.objects.create(
         mentorship=locked, from_status=previous, to_status=to_status, actor=actor, reason=reason.strip()[:2000],
         is_reason_private=is_reason_private,
     )
+    if to_status in (MentorshipStatus.PAUSED, MentorshipStatus.ACTIVE, MentorshipStatus.ENDED_EARLY) and previous != MentorshipStatus.PROPOSED:
+        _tell_about_transition(locked, transition)
     record_audit_event(
         organization=locked.program.organization, actor=actor, action=f"mentorship.{to_status}", target=locked,
         details={"from": previous},
@@ -136,6 +138,33 @@ def transition_mentorship(
 
         transaction.on_commit(lambda: send_completion_steps.enqueue(mentorship_id=locked.pk))
     return locked
+
+
+def _tell_about_transition(mentorship: Mentorship, transition: MentorshipTransition) -> None:
+    """The other members hear that it paused, resumed or ended; coordinators hear about pauses and
+    early ends (with the reason, which stays private to them when the person asked)."""
+    from django.urls import reverse
+
+    from mentora.accounts.models import Membership, Role
+    from mentora.notifications.services import notify
+
+    organization = mentorship.program.organization
+    url = reverse("mentorships:home", args=[organization.slug, mentorship.pk])
+    who = transition.actor.display_name if transition.actor else _("The coordinator")
+    status = MentorshipStatus(transition.to_status).label.lower()
+    others = [m.membership.user for m in mentorship.members.select_related("membership__user").filter(left_at__isnull=True)
+              if m.membership.user_id != transition.actor_id]
+    shared_reason = "" if transition.is_reason_private else transition.reason
+    notify(recipients=others, organization=organization, kind=f"mentorship.{transition.to_status}",
+           title=_("%(who)s changed your mentorship to %(status)s") % {"who": who, "status": status},
+           body=shared_reason, url=url, dedupe_key=f"transition:{transition.pk}:members")
+    if transition.to_status in (MentorshipStatus.PAUSED, MentorshipStatus.ENDED_EARLY):
+        coordinators = [m.user for m in Membership.objects.filter(
+            organization=organization, role__in=[Role.ADMIN, Role.COORDINATOR], is_active=True
+        ).select_related("user") if m.user_id != transition.actor_id]
+        notify(recipients=coordinators, organization=organization, kind=f"mentorship.{transition.to_status}",
+               title=_("A mentorship in %(program)s is now %(status)s") % {"program": mentorship.program.name, "status": status},
+               body=transition.reason, url=url, dedupe_key=f"transition:{transition.pk}:coordinators")
 
 
 __all__ = ["OPEN_STATUSES", "AlreadyMatched", "CapacityExhausted", "claim_seat", "create_mentorship",
