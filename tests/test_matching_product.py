@@ -387,3 +387,15 @@ def test_coordinators_see_how_quickly_mentors_answer(world, open_program):
     assert 4.9 <= (row.median_hours or 0) <= 5.1
     page = client_for(world.coordinator).get(reverse("matching:runs", args=["acme", program.pk])).content.decode()
     assert "Mentor responsiveness to requests" in page
+
+
+def test_the_directory_filters_by_skill_and_shared_hours(world, open_program):
+    program, mentors, mentees = open_program
+    client = client_for(mentees[0])
+    url = reverse("matching:suggestions", args=["acme", program.pk])
+    page = client.get(url, {"q": "python"}).content.decode().split("My requests")[0]
+    assert mentors[2].user.display_name in page and mentors[0].user.display_name not in page
+    page = client.get(url, {"overlap": "3"}).content.decode().split("My requests")[0]
+    assert mentors[0].user.display_name in page  # everyone in the cohort shares Tuesday 09–12
+    page = client.get(url, {"overlap": "4"}).content.decode().split("My requests")[0]
+    assert "No mentor with a free place fits right now" in page

@@ -17,6 +17,8 @@ from mentora.core.access import AuthedRequest, access_program, org_view
 from mentora.core.errors import DomainError
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import rounds, services
+from mentora.matching.engine import WeeklySlot
+from mentora.matching.engine.availability import overlap_hours, week_slots
 from mentora.matching.forms import AnswerForm, MatchingSettingsForm, RequestForm, RespondForm
 from mentora.matching.models import FACTOR_LABELS, MatchRun, MentorshipRequest, ProposedMatch
 from mentora.matching.quality import REASON_LABELS
@@ -35,7 +37,10 @@ def _run(membership: Membership, program_id: int, run_id: int) -> MatchRun:
 
 
 def _people(ids: set[int]) -> dict[int, Membership]:
-    return {m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user", "profile")}
+    return {
+        m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user", "profile")
+        .prefetch_related("profile__availability")
+    }
 
 
 @org_view(role="coordinator")
@@ -197,31 +202,57 @@ def suggestions(request: AuthedRequest, program_id: int) -> HttpResponse:
     query = request.GET.get("q", "").strip().lower()
     language = request.GET.get("language", "")
     department = request.GET.get("department", "")
+    min_overlap = int(request.GET["overlap"]) if request.GET.get("overlap", "").isdigit() else 0
     ranked = suggest_mentors(program=program, mentee=membership, matching=matching, limit=50)
     people = _people({s.mentor_id for s in ranked})
+    offered = _offered_skills({s.mentor_id for s in ranked})
+    my_week = _week(membership)
     rows = []
     for suggestion in ranked:
         mentor = people[suggestion.mentor_id]
         profile = mentor.profile
-        text = " ".join([mentor.user.display_name, profile.headline, profile.department, profile.job_title]).lower()
+        text = " ".join([mentor.user.display_name, profile.headline, profile.department, profile.job_title,
+                         *offered.get(mentor.pk, [])]).lower()
         if query and query not in text:
             continue
         if language and language not in (profile.languages or []):
             continue
         if department and profile.department != department:
             continue
-        rows.append({"s": suggestion, "mentor": mentor, "words": explain_in_words(
+        overlap = overlap_hours(my_week, _week(mentor))
+        if overlap < min_overlap:
+            continue
+        rows.append({"s": suggestion, "mentor": mentor, "overlap": overlap, "skills": offered.get(mentor.pk, []), "words": explain_in_words(
             suggestion.explanation, department_mode=matching.department_mode,
             zones=(membership.profile.timezone, profile.timezone))})
-    filtered = bool(query or language or department)
+    filtered = bool(query or language or department or min_overlap)
     sent = MentorshipRequest.objects.filter(program=program, mentee=membership).select_related("mentor__user")
     return render(request, "matching/suggestions.html", {
         "program": program, "rows": rows if filtered else rows[: matching.suggestions_count], "filtered": filtered,
-        "query": query, "language": language, "department": department, "sent": sent, "form": RequestForm(),
+        "query": query, "language": language, "department": department, "overlap": min_overlap,
+        "sent": sent, "form": RequestForm(),
         "departments": sorted({p.profile.department for p in people.values() if p.profile.department}),
         "languages": sorted({code for p in people.values() for code in (p.profile.languages or [])}),
         "hybrid": program.matching_mode == MatchingMode.HYBRID,
     })
+
+
+def _offered_skills(member_ids: set[int]) -> dict[int, list[str]]:
+    from mentora.profiles.models import ProfileSkill
+
+    skills: dict[int, list[str]] = {}
+    for member_id, name in ProfileSkill.objects.filter(
+        profile__membership_id__in=member_ids, direction=ProfileSkill.Direction.OFFERED
+    ).values_list("profile__membership_id", "skill__name"):
+        skills.setdefault(member_id, []).append(name)
+    return skills
+
+
+def _week(member: Membership) -> Any:
+    """The 168 UTC hours of a typical week the person is free."""
+    profile = member.profile
+    slots = [WeeklySlot(s.weekday, s.start_minute // 60, min(24, (s.end_minute + 59) // 60)) for s in profile.availability.all()]
+    return week_slots(slots, profile.timezone or "UTC")
 
 
 @require_POST
