@@ -399,3 +399,16 @@ def test_the_directory_filters_by_skill_and_shared_hours(world, open_program):
     assert mentors[0].user.display_name in page  # everyone in the cohort shares Tuesday 09–12
     page = client.get(url, {"overlap": "4"}).content.decode().split("My requests")[0]
     assert "No mentor with a free place fits right now" in page
+
+
+def test_responsiveness_includes_how_fast_mentors_reply_to_messages(world):
+    from mentora.matching.suggestions import mentor_responsiveness
+    from mentora.messaging.models import Conversation, Message
+
+    conversation, _ = Conversation.objects.get_or_create(mentorship=world.mentorship)
+    first = Message.objects.create(conversation=conversation, author=world.mentee.user, body="Hello!")
+    reply = Message.objects.create(conversation=conversation, author=world.mentor.user, body="Hi!")
+    Message.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    [row] = mentor_responsiveness(world.program)
+    assert row.mentor_id == world.mentor.pk and row.median_message_reply_hours == 2.0

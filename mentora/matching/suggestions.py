@@ -106,6 +106,7 @@ class Responsiveness:
     answered: int
     expired: int
     median_hours: float | None
+    median_message_reply_hours: float | None = None
 
 
 def mentor_responsiveness(program: Program) -> list[Responsiveness]:
@@ -117,12 +118,42 @@ def mentor_responsiveness(program: Program) -> list[Responsiveness]:
         "mentor_id", "status", "created_at", "responded_at"
     ):
         rows.setdefault(mentor_id, []).append((status, created_at, responded_at))
+    replies = _message_reply_hours(program)
     result = []
-    for mentor_id, requests in rows.items():
+    for mentor_id in sorted(set(rows) | set(replies)):
+        requests = rows.get(mentor_id, [])
         waits = [(r - c).total_seconds() / 3600 for _s, c, r in requests if r is not None]
+        reply_waits = replies.get(mentor_id, [])
         result.append(Responsiveness(
             mentor_id=mentor_id, received=len(requests), answered=len(waits),
             expired=sum(1 for s, _c, r in requests if s == RequestStatus.EXPIRED and r is None),
             median_hours=round(statistics.median(waits), 1) if waits else None,
+            median_message_reply_hours=round(statistics.median(reply_waits), 1) if reply_waits else None,
         ))
     return sorted(result, key=lambda row: (-row.expired, -(row.median_hours or 0), row.mentor_id))
+
+
+def _message_reply_hours(program: Program) -> dict[int, list[float]]:
+    """Per mentor (membership id): hours between a message to them and their next reply, in the
+    program's conversations. Only timestamps are read, never message contents."""
+    from mentora.mentorships.models import MentorshipMember
+    from mentora.messaging.models import Message
+
+    mentor_user_to_member = {
+        user_id: member_id for member_id, user_id in MentorshipMember.objects.filter(
+            program=program, role__in=["mentor", "facilitator"]
+        ).values_list("membership_id", "membership__user_id")
+    }
+    waits: dict[int, list[float]] = {}
+    waiting_since: dict[tuple[int, int], Any] = {}
+    messages = Message.objects.filter(conversation__mentorship__program=program).order_by("conversation_id", "created_at")
+    for conversation_id, author_id, created_at in messages.values_list("conversation_id", "author_id", "created_at"):
+        for mentor_user, member_id in mentor_user_to_member.items():
+            key = (conversation_id, mentor_user)
+            if author_id == mentor_user:
+                started = waiting_since.pop(key, None)
+                if started is not None:
+                    waits.setdefault(member_id, []).append((created_at - started).total_seconds() / 3600)
+            elif key not in waiting_since:
+                waiting_since[key] = created_at
+    return waits
