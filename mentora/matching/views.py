@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -290,69 +291,65 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     })
 
 
-def _request_for(membership: Membership, request_id: int) -> MentorshipRequest:
+def _request_for(membership: Membership, request_id: int, *, side: str) -> MentorshipRequest:
+    """A request of this organization where the member is the given side ("mentor"/"mentee"); else 404."""
     found = MentorshipRequest.objects.select_related("program__organization").filter(
-        pk=request_id, program__organization=membership.organization
+        pk=request_id, program__organization=membership.organization, **{side: membership}
     ).first()
-    if found is None or membership.pk not in (found.mentee_id, found.mentor_id):
+    if found is None:
         raise Http404
     return found
+
+
+def _act_on_request(request: AuthedRequest, action: Callable[[], object], success: str) -> HttpResponse:
+    """Run one request service call, report its outcome, and go back to the requests page."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("matching:requests", org=request.membership.organization.slug)
 
 
 @require_POST
 @org_view()
 def request_respond(request: AuthedRequest, request_id: int) -> HttpResponse:
     membership = request.membership
-    found = _request_for(membership, request_id)
-    if found.mentor_id != membership.pk:
-        raise Http404
+    found = _request_for(membership, request_id, side="mentor")
     form = RespondForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose accept, decline or ask a question."))
-    else:
-        try:
-            mentorship_requests.respond_to_request(request=found, mentor=membership, action=form.cleaned_data["action"],
-                                                   reply=form.cleaned_data["reply"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Answer sent."))
-    return redirect("matching:requests", org=membership.organization.slug)
+
+    def respond() -> object:
+        if not form.is_valid():
+            raise DomainError(_("Choose accept, decline or ask a question."))
+        return mentorship_requests.respond_to_request(request=found, mentor=membership, action=form.cleaned_data["action"],
+                                                      reply=form.cleaned_data["reply"])
+
+    return _act_on_request(request, respond, _("Answer sent."))
 
 
 @require_POST
 @org_view()
 def request_answer(request: AuthedRequest, request_id: int) -> HttpResponse:
     membership = request.membership
-    found = _request_for(membership, request_id)
-    if found.mentee_id != membership.pk:
-        raise Http404
+    found = _request_for(membership, request_id, side="mentee")
     form = AnswerForm(request.POST)
-    try:
+
+    def answer() -> object:
         if not form.is_valid():
             raise DomainError(_("Write your answer."))
-        mentorship_requests.answer_question(request=found, mentee=membership, answer=form.cleaned_data["answer"])
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Answer sent."))
-    return redirect("matching:requests", org=membership.organization.slug)
+        return mentorship_requests.answer_question(request=found, mentee=membership, answer=form.cleaned_data["answer"])
+
+    return _act_on_request(request, answer, _("Answer sent."))
 
 
 @require_POST
 @org_view()
 def request_withdraw(request: AuthedRequest, request_id: int) -> HttpResponse:
     membership = request.membership
-    found = _request_for(membership, request_id)
-    if found.mentee_id != membership.pk:
-        raise Http404
-    try:
-        mentorship_requests.withdraw_request(request=found, mentee=membership)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Request withdrawn."))
-    return redirect("matching:requests", org=membership.organization.slug)
+    found = _request_for(membership, request_id, side="mentee")
+    return _act_on_request(request, lambda: mentorship_requests.withdraw_request(request=found, mentee=membership),
+                           _("Request withdrawn."))
 
 
 # --- Peer rounds ----------------------------------------------------------------------------------
