@@ -84,3 +84,12 @@ def test_the_in_process_worker_runs_database_tasks(transactional_db, settings):
     finally:
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         reset_backends()
+
+
+def test_every_page_sends_a_strict_content_security_policy(world, as_member):
+    """No inline script may run (XSS defence in depth); pages and websockets stay same-origin."""
+    response = as_member.get(reverse("core:dashboard", args=["acme"]))
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"

@@ -20,7 +20,8 @@ class TimezoneMiddleware:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+            "script-src 'self'; connect-src 'self'; media-src 'self' blob: mediastream:; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'self'; object-src 'none'",
         )
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(self), microphone=(self)")
         return response
