@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from mentora.matching.engine import EmbeddingCache, MiniLMEmbedder, TfidfEmbedder
@@ -38,7 +40,7 @@ def test_cache_embeds_each_text_once() -> None:
     calls: list[int] = []
 
     class Counting(TfidfEmbedder):
-        def embed(self, texts):  # type: ignore[no-untyped-def]
+        def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
             calls.append(len(texts))
             return super().embed(texts)
 

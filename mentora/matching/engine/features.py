@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from .availability import HOURS_PER_WEEK, utc_offset_hours
 from .errors import InvalidInstance
-from .people import AttributeMode, Profile, Rules, Weights
+from .people import FACTORS, AttributeMode, Profile, Rules, Weights
 
 __all__ = ["FactorBlock", "ProfileEncoding", "encode_profiles", "project_text_vectors",
            "weekly_slot_matrix"]
@@ -65,6 +65,9 @@ class ProfileEncoding:
     mask_left: FloatMatrix | None
     mask_right: FloatMatrix | None
     mask_threshold: float
+    #: Factors of ``Rules.required_factors`` (but ``choices``, a sparse factor): a pair whose
+    #: value is 0 is not allowed.
+    required: tuple[FactorBlock, ...] = ()
 
 
 def _category_index(values: Sequence[str | None]) -> tuple[dict[str, int], list[int]]:
@@ -290,7 +293,9 @@ def encode_profiles(left: Sequence[Profile], right: Sequence[Profile], weights: 
     """Build the factor matrices for scoring ``left`` (mentees) against ``right`` (mentors).
 
     ``left_text`` / ``right_text`` are the (cached) text vectors; needed when ``weights.text``
-    is positive. The ``choices`` factor is sparse and handled by the scorer, not here.
+    is positive or text is a required factor. The ``choices`` factor is sparse and handled by
+    the scorer, not here. Required factors (``rules.required_factors``) get their matrices even
+    with weight 0.
 
     Examples
     --------
@@ -321,21 +326,29 @@ def encode_profiles(left: Sequence[Profile], right: Sequence[Profile], weights: 
               if not (name in {"department", "site", "generation"}
                       and getattr(rules, name) == "ignore")]
     total_weight = sum(weight for _, weight in active)
+
+    def build(name: str, weight: float) -> FactorBlock:
+        if name == "text":
+            if left_text is None or right_text is None:
+                raise ValueError("text vectors are required when the text weight is positive "
+                                 "or text is a required factor")
+            return FactorBlock(name, weight, *_text_factor(left_text, right_text))
+        if name == "availability":
+            target = max(rules.availability_target_hours, 1e-9)
+            return FactorBlock(name, weight, *_availability(left, right), clip_at=target)
+        return FactorBlock(name, weight, *builders[name]())
+
     blocks: list[FactorBlock] = []
     clipped: FactorBlock | None = None
     for name, weight in active:
         if name == "choices":
             continue
-        if name == "text":
-            if left_text is None or right_text is None:
-                raise ValueError("text vectors are required when the text weight is positive")
-            blocks.append(FactorBlock(name, weight, *_text_factor(left_text, right_text)))
-        elif name == "availability":
-            target = max(rules.availability_target_hours, 1e-9)
-            clipped = FactorBlock(name, weight, *_availability(left, right), clip_at=target)
-            blocks.append(clipped)
-        else:
-            blocks.append(FactorBlock(name, weight, *builders[name]()))
+        blocks.append(build(name, weight))
+        if name == "availability":
+            clipped = blocks[-1]
+    built = {block.name: block for block in blocks}
+    required = tuple(built.get(name) or build(name, 0.0) for name in FACTORS
+                     if name in rules.required_factors and name != "choices")
     linear = [block for block in blocks if block.clip_at is None]
     if linear:
         linear_left = np.hstack([b.left * np.float32(b.weight / total_weight) for b in linear])
@@ -346,7 +359,7 @@ def encode_profiles(left: Sequence[Profile], right: Sequence[Profile], weights: 
     mask_left, mask_right, threshold = _mask(left, right, rules)
     return ProfileEncoding(tuple(blocks), total_weight, np.ascontiguousarray(linear_left),
                            np.ascontiguousarray(linear_right), clipped, mask_left, mask_right,
-                           threshold)
+                           threshold, required)
 
 
 def _availability(left: Sequence[Profile], right: Sequence[Profile],

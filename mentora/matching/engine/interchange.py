@@ -20,7 +20,7 @@ from .errors import InvalidInstance
 from .one_on_one import check_unique_ids, match_one_on_one, match_scores
 from .pairs import ExplicitPairs
 from .peer import match_peer_scores, match_peers
-from .people import Mentee, Mentor, Peer, Profile, Rules, WeeklySlot, Weights
+from .people import FACTORS, Mentee, Mentor, Peer, Profile, Rules, WeeklySlot, Weights
 from .stable import match_stable, stable_on_space, stable_result
 
 __all__ = ["FORMAT", "parse_profile", "parse_rules", "parse_weights", "solve_instance",
@@ -108,7 +108,17 @@ def parse_weights(value: object) -> Weights:
 
 
 def parse_rules(value: object) -> Rules:
-    """Read the ``rules`` object."""
+    """Read the ``rules`` object.
+
+    Examples
+    --------
+    >>> sorted(parse_rules({"required_factors": ["skills", "languages"]}).required_factors)
+    ['languages', 'skills']
+    >>> parse_rules({"required_factors": ["skils"]})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mentora.matching.engine.errors.InvalidInstance: rules.required_factors names unknown factor 'skils' (known: ...)
+    """
     data = _object(value, "rules", {f.name for f in fields(Rules)})
     parsed: dict[str, Any] = {}
     for name, item in data.items():
@@ -138,6 +148,12 @@ def parse_rules(value: object) -> Rules:
             parsed[name] = (_typed(gap[0], int, where), _typed(gap[1], int, where))
         elif name == "sensitive_attributes":
             parsed[name] = _strings(item, where)
+        elif name == "required_factors":
+            parsed[name] = _strings(item, where)
+            unknown = sorted(parsed[name] - set(FACTORS))
+            if unknown:
+                raise InvalidInstance(f"{where} names unknown factor {unknown[0]!r} "
+                                      f"(known: {', '.join(FACTORS)})")
         else:
             if item not in {"affinity", "diversity", "ignore"}:
                 raise InvalidInstance(f"{where} must be affinity, diversity or ignore")

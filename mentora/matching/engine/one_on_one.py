@@ -85,7 +85,21 @@ def prepare_mentor_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *
                          weights: Weights, rules: Rules, text_vectors: TextVectors | None = None,
                          embedder: TextEmbedder | None = None,
                          text_dimensions: int = 32) -> MentorPairs:
-    """Validate, sort by id, drop ineligible mentors and build the pair scorer."""
+    """Validate, sort by id, drop ineligible mentors and build the pair scorer.
+
+    The scorer's blocks are ``-inf`` for every pair a hard constraint forbids, including a
+    required factor (``rules.required_factors``) whose value is 0.
+
+    Examples
+    --------
+    >>> sql = Mentor("ana", profile=Profile(skills_offered={"sql": 3}))
+    >>> go = Mentor("bo", profile=Profile(skills_offered={"go": 3}))
+    >>> prepared = prepare_mentor_pairs([Mentee("cy", Profile(skills_wanted={"sql": 1}))],
+    ...                                 [sql, go], weights=Weights(text=0),
+    ...                                 rules=Rules(required_factors=frozenset({"skills"})))
+    >>> [round(float(score), 3) for score in prepared.scorer.block(slice(0, 1))[0]]
+    [0.479, -inf]
+    """
     check_unique_ids("mentee", (m.id for m in mentees))
     check_unique_ids("mentor", (m.id for m in mentors))
     for mentor in mentors:
@@ -98,7 +112,7 @@ def prepare_mentor_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *
     left = [m.profile for m in ordered_mentees]
     right = [m.profile for m in eligible]
     left_text = right_text = None
-    if weights.text > 0:
+    if weights.text > 0 or "text" in rules.required_factors:
         both = text_vectors_for([m.id for m in ordered_mentees] + [m.id for m in eligible],
                                 left + right, text_vectors, embedder)
         both = project_text_vectors(both, text_dimensions)
@@ -110,7 +124,8 @@ def prepare_mentor_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *
                                 rules)
     share = weights.choices / encoding.total_weight if weights.choices > 0 else 0.0
     scorer = ProfileScorer(encoding, n_left=len(left), n_right=len(right), forbidden=forbidden,
-                           bonus=choice_pairs(ordered_mentees, eligible), bonus_share=share)
+                           bonus=choice_pairs(ordered_mentees, eligible), bonus_share=share,
+                           require_bonus="choices" in rules.required_factors)
     capacities = np.array([m.effective_capacity for m in eligible], dtype=np.int64)
     return MentorPairs(ordered_mentees, eligible, scorer, capacities)
 

@@ -98,8 +98,11 @@ def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
     ordered = sorted(peers, key=lambda p: p.id)
     ids = [p.id for p in ordered]
     profiles = [p.profile for p in ordered]
+    if "choices" in rules.required_factors:
+        raise InvalidInstance("peers have no ranked choices: 'choices' cannot be a required "
+                              "factor of peer matching")
     text = None
-    if weights.text > 0:
+    if weights.text > 0 or "text" in rules.required_factors:
         text = project_text_vectors(text_vectors_for(ids, profiles, text_vectors, None), 32)
     encoding = encode_profiles(profiles, profiles, weights, rules, left_text=text,
                                right_text=text)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
+from .errors import InvalidInstance
+
 __all__ = [
     "FACTORS",
     "AttributeMode",
@@ -213,11 +215,19 @@ class Rules:
         Weekly overlap at which the availability factor is full.
     candidates_per_person
         ``k`` of the candidate graph (each mentee's and each mentor's top ``k``).
+    required_factors
+        "Must match" factors (names from :data:`FACTORS`): a pair whose value of one of them is
+        0 is not allowed — a mask, like the other hard constraints, whatever the factor's
+        weight. Someone who gave no answer gets the neutral value and is never excluded.
 
     Examples
     --------
     >>> Rules().seniority_gap
     (1, 4)
+    >>> Rules(required_factors=frozenset({"skils"}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mentora.matching.engine.errors.InvalidInstance: unknown required factor 'skils' (known: ...)
     """
 
     require_shared_language: bool = True
@@ -234,3 +244,14 @@ class Rules:
     sensitive_attributes: frozenset[str] = frozenset({"generation"})
     availability_target_hours: float = 2.0
     candidates_per_person: int = 16
+    required_factors: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.required_factors) - set(FACTORS))
+        if unknown:
+            raise InvalidInstance(f"unknown required factor {unknown[0]!r} "
+                                  f"(known: {', '.join(FACTORS)})")
+        for name in ("department", "site", "generation"):
+            if name in self.required_factors and getattr(self, name) == "ignore":
+                raise InvalidInstance(f"required factor {name!r} needs rules.{name} set to "
+                                      "'affinity' or 'diversity', not 'ignore'")

@@ -19,6 +19,8 @@ from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, top_k_of_bloc
 __all__ = ["ProfileScorer", "SparsePairs"]
 
 BLOCK_CELLS = 8_000_000
+#: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
+REQUIRED_ZERO = 1e-6
 
 
 class SparsePairs:
@@ -65,12 +67,14 @@ class ProfileScorer:
 
     ``forbidden`` pairs are never allowed; ``bonus`` holds the sparse ``choices`` factor in
     [0, 1], counted with ``bonus_share`` (its weight over the total weight). With ``symmetric``
-    (peers, left = right) the score of ``(a, b)`` is the mean of both directions.
+    (peers, left = right) the score of ``(a, b)`` is the mean of both directions. A pair whose
+    value of a required factor (``encoding.required``; ``choices`` when ``require_bonus``) is 0
+    is not allowed.
     """
 
     def __init__(self, encoding: ProfileEncoding, *, n_left: int, n_right: int,
                  forbidden: SparsePairs, bonus: SparsePairs, bonus_share: float = 0.0,
-                 symmetric: bool = False) -> None:
+                 symmetric: bool = False, require_bonus: bool = False) -> None:
         self.encoding = encoding
         self.n_left = n_left
         self.n_right = n_right
@@ -78,6 +82,13 @@ class ProfileScorer:
         self.bonus = bonus
         self.bonus_share = bonus_share
         self.symmetric = symmetric
+        self.require_bonus = require_bonus
+        # Every factor is >= 0 both ways, so a symmetric value is 0 only when both directions are.
+        self._required: list[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = [
+            (np.ascontiguousarray(np.hstack([b.left, b.right]) if symmetric else b.left),
+             np.ascontiguousarray(np.hstack([b.right, b.left]) if symmetric else b.right))
+            for b in encoding.required]
+        self._required_t = [np.ascontiguousarray(right.T) for _, right in self._required]
         left, right = encoding.linear_left, encoding.linear_right
         if symmetric:
             # (L_a·R_b + L_b·R_a) / 2 = [L_a, R_a]·[R_b, L_b] / 2: one product, both directions.
@@ -119,6 +130,14 @@ class ProfileScorer:
             forbidden = self.forbidden.in_rows(rows)
         scores[bonus[0], bonus[1]] += (bonus[2] * self.bonus_share).astype(np.float32)
         scores[forbidden[0], forbidden[1]] = -np.inf
+        for (required_left, _), required_right_t in zip(self._required, self._required_t,
+                                                          strict=True):
+            value = required_left[rows] @ required_right_t
+            np.copyto(scores, np.float32(-np.inf), where=value <= REQUIRED_ZERO)
+        if self.require_bonus:
+            chosen = np.zeros(scores.shape, dtype=np.bool_)
+            chosen[bonus[0], bonus[1]] = True
+            np.copyto(scores, np.float32(-np.inf), where=~chosen)
         # Factors are in [0, 1] so the weighted mean is too; only the choices bonus can push a
         # float32 sum a hair above 1 (-inf, for pairs not allowed, is left alone).
         np.minimum(scores, np.float32(1.0), out=scores)
@@ -180,6 +199,11 @@ class ProfileScorer:
                 scores[allowed < encoding.mask_threshold] = -np.inf
             if self.forbidden.rows.size:
                 scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
+            for required_left, required_right in self._required:
+                value = np.einsum("pd,pd->p", required_left[r], required_right[c])
+                scores[value <= REQUIRED_ZERO] = -np.inf
+            if self.require_bonus:
+                scores[self.bonus.lookup(r, c, self.n_right) <= 0] = -np.inf
             out[start:start + len(r)] = scores
         return out
 
