@@ -412,3 +412,21 @@ def test_responsiveness_includes_how_fast_mentors_reply_to_messages(world):
     Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))
     [row] = mentor_responsiveness(world.program)
     assert row.mentor_id == world.mentor.pk and row.median_message_reply_hours == 2.0
+
+
+def test_must_match_factors_are_hard_rules(world, cohort):
+    """With "skills" as must-match, nobody gets a mentor who offers none of their wanted skills."""
+    program, _mentors, _mentees = cohort
+    Enrollment.objects.filter(program=program, role="mentor").update(capacity=3)
+    extra = [person(world.org, wanted=["Negotiation"]) for _ in range(2)]
+    for m in extra:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+    assert run_now(program, world.coordinator.user).quality["matched"] == 7  # places for all: everyone matched
+    matching = settings_for(program)
+    matching.must_match = ["skills"]
+    matching.save()
+    run = run_now(program, world.coordinator.user)
+    assert run.input_snapshot["rules"]["required_factors"] == ["skills"]
+    matched = {p.mentee_id for p in run.matches.all()}
+    assert not matched & {m.pk for m in extra}  # nobody offers negotiation
+    assert run.quality["matched"] == 5
