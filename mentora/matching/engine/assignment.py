@@ -15,7 +15,8 @@ number of matches, found by bisection with max-flow) before maximising the total
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -171,6 +172,30 @@ class _ProofMemo:
         self.slack[rows] = slack[rows]
 
 
+def _rows_with_risky_pairs(row_bound: IntArray, col_bound: IntArray, slack: IntArray,
+                           mentor_price: IntArray, floor: int) -> IntArray:
+    """Return the rows with a pair ``(i, j)`` whose bound ``min(row_bound_i, col_bound_j)``
+    exceeds ``slack_i + v_j`` (and reaches ``floor``), without the dense rows × mentors test.
+
+    Such a pair needs ``v_j < row_bound_i - slack_i`` and ``col_bound_j - v_j > slack_i``: with
+    the mentors sorted by price, a prefix maximum of ``col_bound - v`` answers every row at once.
+
+    Examples
+    --------
+    >>> _rows_with_risky_pairs(np.array([10, 10, 3]), np.array([9, 20]), np.array([5, 8, 0]),
+    ...                        np.array([2, 6]), floor=0).tolist()
+    [0, 2]
+    """
+    eligible = np.flatnonzero(col_bound >= floor)
+    order = eligible[np.argsort(mentor_price[eligible], kind="stable")]
+    prices = mentor_price[order]
+    best_margin = np.maximum.accumulate(col_bound[order] - prices) if len(order) else prices
+    reach = np.searchsorted(prices, row_bound - slack, side="left")
+    has_risky = (reach > 0) & (row_bound >= floor)
+    has_risky[has_risky] = best_margin[reach[has_risky] - 1] > slack[has_risky]
+    return np.flatnonzero(has_risky)
+
+
 def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: IntArray,
                      mentor_price: IntArray, bonus: int, threshold: int | None,
                      memo: _ProofMemo | None = None,
@@ -186,8 +211,7 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     row_bound = _bound_units(candidates.row_bound)
     col_bound = _bound_units(candidates.col_bound)
     floor = NO_PAIR + 1 if threshold is None else threshold
-    suspect_rows = np.flatnonzero((row_bound > slack + mentor_price.min(initial=0))
-                                  & (row_bound >= floor))
+    suspect_rows = _rows_with_risky_pairs(row_bound, col_bound, slack, mentor_price, floor)
     to_read: list[IntArray] = []
     pair_rows: list[IntArray] = []
     pair_cols: list[IntArray] = []
@@ -208,13 +232,20 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     read = np.concatenate(to_read) if to_read else np.zeros(0, np.int64)
     single_rows = np.concatenate(pair_rows) if pair_rows else np.zeros(0, np.int64)
     single_cols = np.concatenate(pair_cols) if pair_cols else np.zeros(0, np.int64)
-    if not read.size and not single_rows.size:
+    margin = NEAR_UNITS if memo is not None else 0
+    # The reserve was scored already: its pairs are checked against the prices directly.
+    kept_rows, kept_cols, kept_scores = _reserve_where(
+        candidates, lambda r, c, units: (units > slack[r] + mentor_price[c] - margin)
+        & (units >= floor))
+    if not read.size and not single_rows.size and not kept_rows.size:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0), np.zeros(0, dtype=np.bool_), 0
-    margin = NEAR_UNITS if memo is not None else 0
     # Pairs scoring more than slack_i + v_j - margin (in units), less the float tolerance.
     rows, cols, scores = space.pairs_above(
         read, (slack[read] - margin - 0.5) / SCORE_SCALE, mentor_price / SCORE_SCALE)
+    rows = np.concatenate([rows, kept_rows])
+    cols = np.concatenate([cols, kept_cols])
+    scores = np.concatenate([scores, kept_scores])
     if memo is not None and read.size:
         memo.remember(read, slack, mentor_price)
     if single_rows.size:
@@ -240,14 +271,31 @@ def _merge(candidates: CandidateSet, rows: IntArray, cols: IntArray, scores: Flo
     all_cols = np.concatenate([candidates.cols, cols])
     keys, first = np.unique(all_rows * np.int64(n_right) + all_cols, return_index=True)
     all_scores = np.concatenate([candidates.scores, scores])[first]
-    return CandidateSet(keys // n_right, keys % n_right, all_scores, candidates.row_bound,
-                        candidates.col_bound)
+    return replace(candidates, rows=keys // n_right, cols=keys % n_right, scores=all_scores)
 
 
 def _above(candidates: CandidateSet, threshold: int) -> CandidateSet:
     keep = score_units(candidates.scores) >= threshold
-    return CandidateSet(candidates.rows[keep], candidates.cols[keep], candidates.scores[keep],
-                        candidates.row_bound, candidates.col_bound)
+    return replace(candidates, rows=candidates.rows[keep], cols=candidates.cols[keep],
+                   scores=candidates.scores[keep])
+
+
+def _reserve_where(candidates: CandidateSet, test: Callable[[IntArray, IntArray, IntArray],
+                                                             npt.NDArray[np.bool_]],
+                   ) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return the reserve pairs for which ``test(rows, cols, units)`` holds, in chunks."""
+    found: list[tuple[IntArray, IntArray, FloatArray]] = []
+    chunk = 4_000_000
+    for start in range(0, len(candidates.reserve_rows), chunk):
+        rows = candidates.reserve_rows[start:start + chunk].astype(np.int64)
+        cols = candidates.reserve_cols[start:start + chunk].astype(np.int64)
+        scores = candidates.reserve_scores[start:start + chunk].astype(np.float64)
+        keep = test(rows, cols, score_units(scores))
+        found.append((rows[keep], cols[keep], scores[keep]))
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
+            np.concatenate([f[2] for f in found]))
 
 
 def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArray,
@@ -323,12 +371,16 @@ def _missing_cut_pairs(space: PairSpace, candidates: CandidateSet, mentee_side: 
     sink_cols = ~mentor_side
     worst_col = int(col_bound[sink_cols].max(initial=NO_PAIR))
     rows = np.flatnonzero(mentee_side & (row_bound >= threshold))
-    if worst_col < threshold or not rows.size:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    stats["rows_rescored"] = stats.get("rows_rescored", 0) + int(rows.size)
-    col_floor = np.where(sink_cols & (col_bound >= threshold), 0.0, np.inf)
-    found_rows, found_cols, found_scores = space.pairs_above(
-        rows, np.full(len(rows), (threshold - 0.5) / SCORE_SCALE), col_floor)
+    found_rows, found_cols, found_scores = _reserve_where(
+        candidates, lambda r, c, units: mentee_side[r] & sink_cols[c] & (units >= threshold))
+    if worst_col >= threshold and rows.size:
+        stats["rows_rescored"] = stats.get("rows_rescored", 0) + int(rows.size)
+        col_floor = np.where(sink_cols & (col_bound >= threshold), 0.0, np.inf)
+        read_rows, read_cols, read_scores = space.pairs_above(
+            rows, np.full(len(rows), (threshold - 0.5) / SCORE_SCALE), col_floor)
+        found_rows = np.concatenate([found_rows, read_rows])
+        found_cols = np.concatenate([found_cols, read_cols])
+        found_scores = np.concatenate([found_scores, read_scores])
     known = np.isin(found_rows * np.int64(space.n_right) + found_cols,
                     candidates.rows * np.int64(space.n_right) + candidates.cols)
     new = ~known & (score_units(found_scores) >= threshold)

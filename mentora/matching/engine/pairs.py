@@ -9,24 +9,31 @@ plus an upper bound on every pair left out — what the optimality proof needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "top_k_of_block"]
+__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "row_top_k_and_rest",
+           "top_k_of_block"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+def _no_pairs() -> npt.NDArray[np.int32]:
+    return np.zeros(0, np.int32)
 
 
 @dataclass(frozen=True)
 class CandidateSet:
     """Candidate pairs, sorted by (row, col), with bounds on the pairs not included.
 
+    The ``reserve`` holds more pairs the stream kept (scored, not in the solver's graph; it may
+    repeat candidates): the optimality proof checks them against the prices without re-scoring.
     ``row_bound[i]`` (``col_bound[j]``) is at least the score of every allowed pair of row ``i``
-    (column ``j``) not in the set; ``-inf`` when none was left out.
+    (column ``j``) in neither the candidates nor the reserve; ``-inf`` when none was left out.
     """
 
     rows: IntArray
@@ -34,6 +41,10 @@ class CandidateSet:
     scores: FloatArray
     row_bound: FloatArray
     col_bound: FloatArray
+    reserve_rows: npt.NDArray[np.int32] = field(default_factory=_no_pairs)
+    reserve_cols: npt.NDArray[np.int32] = field(default_factory=_no_pairs)
+    reserve_scores: npt.NDArray[np.float32] = field(
+        default_factory=lambda: np.zeros(0, np.float32))
 
     @property
     def size(self) -> int:
@@ -125,12 +136,23 @@ class ExplicitPairs:
         return self.rows[keep], self.cols[keep], self.scores[keep]
 
 
-def _row_top_k(block: npt.NDArray[np.float32], k: int,
-               ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32]]:
-    """Return (local row, col, score) of each row's ``k`` best entries (ties: lower column).
+def row_top_k_and_rest(block: npt.NDArray[np.float32], k: int,
+                       ) -> tuple[tuple[IntArray, IntArray, npt.NDArray[np.float32]],
+                                  tuple[IntArray, IntArray, npt.NDArray[np.float32]],
+                                  npt.NDArray[np.float32]]:
+    """Return each row's ``k`` best allowed entries, the other entries at or above the row's
+    floor, and the floor (every entry left out is below it; ``-inf``: nothing left out).
 
-    A threshold from a sample of columns (its ``k``-th best can only be lower than the row's)
-    keeps the selection to a compare and a small sort instead of a full partition of each row.
+    The floor is the ``k``-th best of a sample of columns (at most the row's ``k``-th best),
+    so the selection is a compare and a small sort instead of a full partition of each row.
+    Rows are local; entries sorted by row, then descending score (ties: lower column first).
+
+    Examples
+    --------
+    >>> block = np.array([[0.1, 0.9, 0.5], [0.7, 0.2, -np.inf]], dtype=np.float32)
+    >>> (rows, cols, _), (rest_rows, rest_cols, _), floor = row_top_k_and_rest(block, 1)
+    >>> cols.tolist(), rest_cols.tolist(), floor.tolist()
+    ([1, 0], [], [0.8999999761581421, 0.699999988079071])
     """
     n_rows, n_cols = block.shape
     sample = min(n_cols, max(64 * k, 4096))
@@ -144,11 +166,18 @@ def _row_top_k(block: npt.NDArray[np.float32], k: int,
     rows, cols, scores = rows[keep], cols[keep], scores[keep]
     # Row, then descending score; the stable sort keeps ties in column order.
     order = np.argsort(rows + (1.0 - scores.astype(np.float64)) * 0.5, kind="stable")
-    rows, cols, scores = rows[order], cols[order], scores[order]
+    rows, cols, scores = rows[order].astype(np.int64), cols[order].astype(np.int64), scores[order]
     starts = np.searchsorted(rows, np.arange(n_rows + 1))
     rank = np.arange(len(rows)) - np.repeat(starts[:-1], np.diff(starts))
-    keep = rank < k
-    return rows[keep].astype(np.int64), cols[keep].astype(np.int64), scores[keep]
+    top = rank < k
+    return ((rows[top], cols[top], scores[top]), (rows[~top], cols[~top], scores[~top]),
+            threshold.astype(np.float32))
+
+
+def _row_top_k(block: npt.NDArray[np.float32], k: int,
+               ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32]]:
+    """Return (local row, col, score) of each row's ``k`` best entries (ties: lower column)."""
+    return row_top_k_and_rest(block, k)[0]
 
 
 class ColumnTopK:
@@ -196,6 +225,17 @@ class ColumnTopK:
         self._cols.append(cols.astype(np.int64))
         self._values.append(values)
         self._pending += len(rows)
+        if self._pending > 4 * self.k * self.n_cols:
+            self._compact()
+
+    def add_entries(self, rows: IntArray, cols: IntArray,
+                    values: npt.NDArray[np.float32]) -> None:
+        """Offer scattered entries (``rows`` absolute, finite ``values``)."""
+        better = values > self.kth[cols]
+        self._rows.append(rows[better].astype(np.int64))
+        self._cols.append(cols[better].astype(np.int64))
+        self._values.append(values[better])
+        self._pending += int(better.sum())
         if self._pending > 4 * self.k * self.n_cols:
             self._compact()
 

@@ -14,11 +14,15 @@ import numpy as np
 import numpy.typing as npt
 
 from .features import ProfileEncoding
-from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, top_k_of_block
+from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, row_top_k_and_rest
 
 __all__ = ["ProfileScorer", "SparsePairs"]
 
 BLOCK_CELLS = 8_000_000
+#: Share of each column's pairs the candidate stream keeps in reserve for the proof.
+RESERVE_COLUMN_SHARE = 0.01
+#: Rows sampled to place the column floors of the reserve.
+COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
 REQUIRED_ZERO = 1e-6
 
@@ -143,25 +147,61 @@ class ProfileScorer:
         np.minimum(scores, np.float32(1.0), out=scores)
         return scores
 
+    def column_floor(self, k: int) -> npt.NDArray[np.float32]:
+        """Return, per column, a score above which about ``RESERVE_COLUMN_SHARE`` of its pairs lie.
+
+        Read from evenly spaced sample rows; with every row sampled it is at most the column's
+        ``k``-th best. Any value is sound (pairs below it stay bounded by it); a good one keeps
+        the reserve small and the proof's re-scoring rare.
+        """
+        n_sample = min(self.n_left, COLUMN_SAMPLE_ROWS)
+        if not n_sample or not self.n_right:
+            return np.full(self.n_right, -np.inf, dtype=np.float32)
+        sample = np.unique(np.linspace(0, self.n_left - 1, n_sample).round().astype(np.int64))
+        n_sample = len(sample)
+        rank = max(int(np.ceil(RESERVE_COLUMN_SHARE * n_sample)),
+                   k if n_sample == self.n_left else 1)
+        rank = min(rank, n_sample)
+        step = self.rows_per_block
+        scores = np.vstack([self.block(sample[start:start + step])
+                            for start in range(0, n_sample, step)])
+        floor: npt.NDArray[np.float32] = np.partition(scores, n_sample - rank, axis=0)[
+            n_sample - rank]
+        return floor
+
     def candidates(self, k: int) -> CandidateSet:
-        """Stream all pairs once; keep each row's and column's top ``k`` and the bounds."""
+        """Stream all pairs once; keep each row's and column's top ``k``, a reserve and bounds.
+
+        The reserve holds every other pair at or above its row's floor (about its ``k``-th best
+        of a column sample) or its column's floor (:meth:`column_floor`); the bounds are those
+        floors, so the proof re-scores only the rows the reserve and floors cannot settle.
+        """
         pieces: list[tuple[IntArray, IntArray, npt.NDArray[np.float32]]] = []
+        reserve: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32],
+                            npt.NDArray[np.float32]]] = []
         column_best = ColumnTopK(k, self.n_right)
+        col_floor = self.column_floor(k)
         row_bound = np.full(self.n_left, -np.inf)
         step = self.rows_per_block
         for start in range(0, self.n_left, step):
             stop = min(start + step, self.n_left)
-            rows, cols, scores = top_k_of_block(self.block(slice(start, stop)), k, start,
-                                                column_best)
-            # A row's bound is its k-th best kept score when it has k; else nothing was left out.
-            counts = np.bincount(rows - start, minlength=stop - start)
-            kth = np.full(stop - start, -np.inf)
-            full = np.flatnonzero(counts >= k)
-            ends = np.cumsum(counts)
-            kth[full] = scores[ends[full] - 1]
-            row_bound[start:stop] = kth
-            pieces.append((rows, cols, scores))
-        best_rows, best_cols, best_values, col_bound = column_best.result()
+            block = self.block(slice(start, stop))
+            top, rest, row_floor = row_top_k_and_rest(block, k)
+            row_bound[start:stop] = row_floor
+            # Pairs above their column's floor but below their row's: the rest of the reserve.
+            hits = block >= col_floor[None, :]
+            hits &= block < row_floor[:, None]
+            local, cols = np.nonzero(hits)
+            values = block[local, cols]
+            finite = np.isfinite(values)
+            local, cols, values = local[finite], cols[finite].astype(np.int64), values[finite]
+            for part_rows, part_cols, part_values in (top, rest, (local, cols, values)):
+                column_best.add_entries(part_rows + start, part_cols, part_values)
+            pieces.append((top[0] + start, top[1], top[2]))
+            reserve.append((np.concatenate([rest[0], local]).astype(np.int32) + start,
+                            np.concatenate([rest[1], cols]).astype(np.int32),
+                            np.concatenate([rest[2], values])))
+        best_rows, best_cols, best_values, _ = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
         cols = np.concatenate([p[1] for p in pieces])
@@ -169,8 +209,12 @@ class ProfileScorer:
         keep = np.isfinite(all_scores)
         keys, first = np.unique(rows[keep] * np.int64(self.n_right) + cols[keep],
                                 return_index=True)
-        return CandidateSet(keys // self.n_right, keys % self.n_right, all_scores[keep][first],
-                            row_bound, col_bound)
+        return CandidateSet(
+            keys // self.n_right, keys % self.n_right, all_scores[keep][first], row_bound,
+            col_floor.astype(np.float64),
+            np.concatenate([r[0] for r in reserve]) if reserve else np.zeros(0, np.int32),
+            np.concatenate([r[1] for r in reserve]) if reserve else np.zeros(0, np.int32),
+            np.concatenate([r[2] for r in reserve]) if reserve else np.zeros(0, np.float32))
 
     def pair_scores(self, rows: IntArray, cols: IntArray) -> FloatArray:
         """Return the scores of the pairs ``(rows[p], cols[p])``, ``-inf`` where not allowed.
