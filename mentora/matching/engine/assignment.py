@@ -63,13 +63,30 @@ def score_units(scores: FloatArray) -> IntArray:
     return np.rint(np.asarray(scores, np.float64) * SCORE_SCALE).astype(np.int64)
 
 
+def _present(indices: IntArray, size: int) -> IntArray:
+    """Return the distinct values of ``indices`` (all in ``range(size)``), sorted."""
+    return np.flatnonzero(np.bincount(indices, minlength=size))
+
+
+def _known(candidates: CandidateSet, rows: IntArray, cols: IntArray, n_right: int,
+           ) -> npt.NDArray[np.bool_]:
+    """Return which pairs are candidates already (candidates are sorted by row, then col)."""
+    keys = candidates.rows * np.int64(n_right) + candidates.cols
+    wanted = rows * np.int64(n_right) + cols
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.bool_)
+    where = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found: npt.NDArray[np.bool_] = keys[where] == wanted
+    return found
+
+
 def _min_cost_flow(candidates: CandidateSet, capacities: IntArray, n_left: int,
                    cardinality_first: bool = True) -> tuple[IntArray, IntArray, FloatArray]:
     """Return the max-cardinality (or not), max-score b-matching of the candidate graph."""
     n_right = len(capacities)
     source, sink = n_left + n_right, n_left + n_right + 1
-    rows = np.unique(candidates.rows)
-    used_cols = np.unique(candidates.cols)
+    rows = _present(candidates.rows, n_left)
+    used_cols = _present(candidates.cols, n_right)
     tails = np.concatenate([np.full(len(rows), source), candidates.rows,
                             used_cols + n_left])
     heads = np.concatenate([rows, candidates.cols + n_left, np.full(len(used_cols), sink)])
@@ -256,8 +273,7 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
         finite = np.isfinite(scores)
         rows, cols, scores = rows[finite], cols[finite], scores[finite]
     units = score_units(scores)
-    known = np.isin(rows * np.int64(space.n_right) + cols,
-                    candidates.rows * np.int64(space.n_right) + candidates.cols)
+    known = _known(candidates, rows, cols, space.n_right)
     new = ~known & (units > slack[rows] + mentor_price[cols] - margin)
     if threshold is not None:
         new &= units >= threshold
@@ -343,8 +359,8 @@ def _max_matching(candidates: CandidateSet, capacities: IntArray, n_left: int,
     """
     n_right = len(capacities)
     source, sink = n_left + n_right, n_left + n_right + 1
-    rows = np.unique(candidates.rows)
-    cols = np.unique(candidates.cols)
+    rows = _present(candidates.rows, n_left)
+    cols = _present(candidates.cols, n_right)
     flow = max_flow.SimpleMaxFlow()
     tails = np.concatenate([np.full(len(rows), source), candidates.rows, cols + n_left])
     heads = np.concatenate([rows, candidates.cols + n_left, np.full(len(cols), sink)])
@@ -381,8 +397,7 @@ def _missing_cut_pairs(space: PairSpace, candidates: CandidateSet, mentee_side: 
         found_rows = np.concatenate([found_rows, read_rows])
         found_cols = np.concatenate([found_cols, read_cols])
         found_scores = np.concatenate([found_scores, read_scores])
-    known = np.isin(found_rows * np.int64(space.n_right) + found_cols,
-                    candidates.rows * np.int64(space.n_right) + candidates.cols)
+    known = _known(candidates, found_rows, found_cols, space.n_right)
     new = ~known & (score_units(found_scores) >= threshold)
     return found_rows[new], found_cols[new], found_scores[new]
 

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "row_top_k_and_rest",
+__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "select_block",
            "top_k_of_block"]
 
 IntArray = npt.NDArray[np.int64]
@@ -136,48 +136,58 @@ class ExplicitPairs:
         return self.rows[keep], self.cols[keep], self.scores[keep]
 
 
-def row_top_k_and_rest(block: npt.NDArray[np.float32], k: int,
-                       ) -> tuple[tuple[IntArray, IntArray, npt.NDArray[np.float32]],
-                                  tuple[IntArray, IntArray, npt.NDArray[np.float32]],
-                                  npt.NDArray[np.float32]]:
-    """Return each row's ``k`` best allowed entries, the other entries at or above the row's
-    floor, and the floor (every entry left out is below it; ``-inf``: nothing left out).
+def select_block(block: npt.NDArray[np.float32], k: int, col_floor: npt.NDArray[np.float32],
+                 ) -> tuple[tuple[IntArray, IntArray, npt.NDArray[np.float32]],
+                            tuple[IntArray, IntArray, npt.NDArray[np.float32]],
+                            npt.NDArray[np.float32]]:
+    """Return each row's ``k`` best allowed entries, the other entries at or above their row's
+    or their column's floor (the reserve), and the row floors.
 
-    The floor is the ``k``-th best of a sample of columns (at most the row's ``k``-th best),
-    so the selection is a compare and a small sort instead of a full partition of each row.
-    Rows are local; entries sorted by row, then descending score (ties: lower column first).
+    A row's floor is the ``k``-th best of a sample of columns (at most the row's ``k``-th best;
+    ``-inf``: the row keeps everything); every entry left out is below both its floors. One
+    compare and one small sort per block, no partition of whole rows. Rows are local; the top
+    entries are sorted by row, then descending score (ties: lower column first).
 
     Examples
     --------
     >>> block = np.array([[0.1, 0.9, 0.5], [0.7, 0.2, -np.inf]], dtype=np.float32)
-    >>> (rows, cols, _), (rest_rows, rest_cols, _), floor = row_top_k_and_rest(block, 1)
-    >>> cols.tolist(), rest_cols.tolist(), floor.tolist()
-    ([1, 0], [], [0.8999999761581421, 0.699999988079071])
+    >>> (rows, cols, _), (rest_rows, rest_cols, _), floor = select_block(
+    ...     block, 1, np.array([1.0, 0.4, 0.5], dtype=np.float32))
+    >>> cols.tolist(), rest_rows.tolist(), rest_cols.tolist(), floor.tolist()
+    ([1, 0], [0], [2], [0.8999999761581421, 0.699999988079071])
     """
     n_rows, n_cols = block.shape
     sample = min(n_cols, max(64 * k, 4096))
     if sample > k:
-        threshold = np.partition(block[:, :sample], sample - k, axis=1)[:, sample - k]
+        row_floor = np.partition(block[:, :sample], sample - k, axis=1)[:, sample - k]
     else:
-        threshold = np.full(n_rows, -np.inf, dtype=block.dtype)
-    rows, cols = np.nonzero(block >= threshold[:, None])
-    scores = block[rows, cols]
-    keep = np.isfinite(scores)
-    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        row_floor = np.full(n_rows, -np.inf, dtype=np.float32)
+    floor = np.minimum(row_floor[:, None], col_floor[None, :])
+    # A flat index is much cheaper to extract than (row, col) pairs from a 2-D mask.
+    flat = np.flatnonzero(np.greater_equal(block, floor, out=floor.astype(np.bool_)))
+    values = block.reshape(-1)[flat]
+    finite = np.isfinite(values)
+    flat, values = flat[finite], values[finite]
+    rows = flat // n_cols
+    cols = flat - rows * n_cols
+    in_row = values >= row_floor[rows]
+    row_part = (rows[in_row], cols[in_row], values[in_row])
     # Row, then descending score; the stable sort keeps ties in column order.
-    order = np.argsort(rows + (1.0 - scores.astype(np.float64)) * 0.5, kind="stable")
-    rows, cols, scores = rows[order].astype(np.int64), cols[order].astype(np.int64), scores[order]
-    starts = np.searchsorted(rows, np.arange(n_rows + 1))
-    rank = np.arange(len(rows)) - np.repeat(starts[:-1], np.diff(starts))
+    order = np.argsort(row_part[0] + (1.0 - row_part[2].astype(np.float64)) * 0.5,
+                       kind="stable")
+    r, c, v = row_part[0][order], row_part[1][order], row_part[2][order]
+    starts = np.searchsorted(r, np.arange(n_rows + 1))
+    rank = np.arange(len(r)) - np.repeat(starts[:-1], np.diff(starts))
     top = rank < k
-    return ((rows[top], cols[top], scores[top]), (rows[~top], cols[~top], scores[~top]),
-            threshold.astype(np.float32))
+    reserve = (np.concatenate([r[~top], rows[~in_row]]), np.concatenate([c[~top], cols[~in_row]]),
+               np.concatenate([v[~top], values[~in_row]]))
+    return (r[top], c[top], v[top]), reserve, row_floor.astype(np.float32)
 
 
 def _row_top_k(block: npt.NDArray[np.float32], k: int,
                ) -> tuple[IntArray, IntArray, npt.NDArray[np.float32]]:
     """Return (local row, col, score) of each row's ``k`` best entries (ties: lower column)."""
-    return row_top_k_and_rest(block, k)[0]
+    return select_block(block, k, np.full(block.shape[1], np.inf, dtype=np.float32))[0]
 
 
 class ColumnTopK:

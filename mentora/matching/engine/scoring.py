@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .features import ProfileEncoding
-from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, row_top_k_and_rest
+from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, select_block
 
 __all__ = ["ProfileScorer", "SparsePairs"]
 
@@ -186,21 +186,13 @@ class ProfileScorer:
         for start in range(0, self.n_left, step):
             stop = min(start + step, self.n_left)
             block = self.block(slice(start, stop))
-            top, rest, row_floor = row_top_k_and_rest(block, k)
+            top, rest, row_floor = select_block(block, k, col_floor)
             row_bound[start:stop] = row_floor
-            # Pairs above their column's floor but below their row's: the rest of the reserve.
-            hits = block >= col_floor[None, :]
-            hits &= block < row_floor[:, None]
-            local, cols = np.nonzero(hits)
-            values = block[local, cols]
-            finite = np.isfinite(values)
-            local, cols, values = local[finite], cols[finite].astype(np.int64), values[finite]
-            for part_rows, part_cols, part_values in (top, rest, (local, cols, values)):
+            for part_rows, part_cols, part_values in (top, rest):
                 column_best.add_entries(part_rows + start, part_cols, part_values)
             pieces.append((top[0] + start, top[1], top[2]))
-            reserve.append((np.concatenate([rest[0], local]).astype(np.int32) + start,
-                            np.concatenate([rest[1], cols]).astype(np.int32),
-                            np.concatenate([rest[2], values])))
+            reserve.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
+                            rest[2]))
         best_rows, best_cols, best_values, _ = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
