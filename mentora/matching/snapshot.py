@@ -149,7 +149,8 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
         "generation": "diversity" if generation else "ignore",
         "sensitive_attributes": ["generation"],
         # "Must match": a pair with nothing in common on these factors is not allowed at all.
-        "required_factors": sorted(f for f in (matching.must_match or []) if f != "choices"),
+        # Peers have no ranked choices, so that switch means nothing there.
+        "required_factors": sorted(f for f in (matching.must_match or []) if not (f == "choices" and program.form == "peer")),
     }
     instance: dict[str, Any] = {
         "format": FORMAT, "objective": matching.objective, "weights": matching.effective_weights(), "rules": rules,
