@@ -16,7 +16,7 @@ import numpy.typing as npt
 from .features import ProfileEncoding
 from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, select_block
 
-__all__ = ["ProfileScorer", "SparsePairs"]
+__all__ = ["ProfileScorer", "SparsePairs", "compress_columns"]
 
 BLOCK_CELLS = 8_000_000
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
@@ -25,6 +25,34 @@ RESERVE_COLUMN_SHARE = 0.01
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
 REQUIRED_ZERO = 1e-6
+
+
+def compress_columns(left: npt.NDArray[np.float32], right: npt.NDArray[np.float32],
+                     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Return matrices with the same ``left @ right.T`` and fewer columns.
+
+    Columns zero on either side are dropped, and columns whose right-hand values are identical
+    are merged (their left-hand columns add up): e.g. the constant columns of the factors, or
+    skill levels every mentor has. The product is exact up to float32 summation order.
+
+    Examples
+    --------
+    >>> left = np.array([[1, 2, 0, 5], [3, 4, 0, 6]], dtype=np.float32)
+    >>> right = np.array([[1, 1, 7, 0], [0, 0, 8, 0]], dtype=np.float32)
+    >>> small_left, small_right = compress_columns(left, right)
+    >>> small_left.shape, bool(np.array_equal(small_left @ small_right.T, left @ right.T))
+    ((2, 1), True)
+    """
+    used = np.flatnonzero(np.any(left != 0, axis=0) & np.any(right != 0, axis=0))
+    if not used.size:
+        return (np.zeros((left.shape[0], 0), np.float32),
+                np.zeros((right.shape[0], 0), np.float32))
+    left = np.ascontiguousarray(left[:, used], dtype=np.float32)
+    right = np.ascontiguousarray(right[:, used], dtype=np.float32)
+    _, first, inverse = np.unique(right.T, axis=0, return_index=True, return_inverse=True)
+    merge = np.zeros((len(used), len(first)), dtype=np.float32)
+    merge[np.arange(len(used)), inverse.reshape(-1)] = 1.0
+    return np.ascontiguousarray(left @ merge), np.ascontiguousarray(right[:, first])
 
 
 class SparsePairs:
@@ -89,14 +117,15 @@ class ProfileScorer:
         self.require_bonus = require_bonus
         # Every factor is >= 0 both ways, so a symmetric value is 0 only when both directions are.
         self._required: list[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = [
-            (np.ascontiguousarray(np.hstack([b.left, b.right]) if symmetric else b.left),
-             np.ascontiguousarray(np.hstack([b.right, b.left]) if symmetric else b.right))
+            compress_columns(np.hstack([b.left, b.right]) if symmetric else b.left,
+                             np.hstack([b.right, b.left]) if symmetric else b.right)
             for b in encoding.required]
         self._required_t = [np.ascontiguousarray(right.T) for _, right in self._required]
         left, right = encoding.linear_left, encoding.linear_right
         if symmetric:
             # (L_a·R_b + L_b·R_a) / 2 = [L_a, R_a]·[R_b, L_b] / 2: one product, both directions.
             left, right = np.hstack([left, right]) * 0.5, np.hstack([right, left])
+        left, right = compress_columns(left, right)
         self._left = np.ascontiguousarray(left, dtype=np.float32)
         self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
         self._right = np.ascontiguousarray(right, dtype=np.float32)
@@ -104,9 +133,12 @@ class ProfileScorer:
         self._clip_scale = 0.0
         if clipped is not None and clipped.clip_at is not None:
             self._clip_scale = clipped.weight / encoding.total_weight / clipped.clip_at
-            self._clip_right_t = np.ascontiguousarray(clipped.right.T)
-        if encoding.mask_right is not None:
-            self._mask_right_t = np.ascontiguousarray(encoding.mask_right.T)
+            self._clip_left, self._clip_right = compress_columns(clipped.left, clipped.right)
+            self._clip_right_t = np.ascontiguousarray(self._clip_right.T)
+        if encoding.mask_left is not None and encoding.mask_right is not None:
+            self._mask_left, self._mask_right = compress_columns(encoding.mask_left,
+                                                                 encoding.mask_right)
+            self._mask_right_t = np.ascontiguousarray(self._mask_right.T)
 
     @property
     def rows_per_block(self) -> int:
@@ -118,12 +150,12 @@ class ProfileScorer:
         scores = self._left[rows] @ self._right_t
         encoding = self.encoding
         if self._clip_scale and encoding.clipped is not None:
-            overlap = encoding.clipped.left[rows] @ self._clip_right_t
+            overlap = self._clip_left[rows] @ self._clip_right_t
             np.minimum(overlap, np.float32(encoding.clipped.clip_at), out=overlap)
             overlap *= np.float32(self._clip_scale)
             scores += overlap
         if encoding.mask_left is not None:
-            allowed = encoding.mask_left[rows] @ self._mask_right_t
+            allowed = self._mask_left[rows] @ self._mask_right_t
             np.copyto(scores, np.float32(-np.inf), where=allowed < encoding.mask_threshold)
         if isinstance(rows, slice):
             start, stop, _ = rows.indices(self.n_left)
@@ -221,8 +253,7 @@ class ProfileScorer:
             c = cols[start:start + 65_536]
             scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
             if self._clip_scale and encoding.clipped is not None:
-                overlap = np.einsum("pd,pd->p", encoding.clipped.left[r],
-                                    encoding.clipped.right[c])
+                overlap = np.einsum("pd,pd->p", self._clip_left[r], self._clip_right[c])
                 scores += np.minimum(overlap, np.float32(encoding.clipped.clip_at)) * np.float32(
                     self._clip_scale)
             scores = scores.astype(np.float64)
@@ -231,7 +262,7 @@ class ProfileScorer:
                     np.float32)
             scores = np.minimum(scores, 1.0)
             if encoding.mask_left is not None and encoding.mask_right is not None:
-                allowed = np.einsum("pd,pd->p", encoding.mask_left[r], encoding.mask_right[c])
+                allowed = np.einsum("pd,pd->p", self._mask_left[r], self._mask_right[c])
                 scores[allowed < encoding.mask_threshold] = -np.inf
             if self.forbidden.rows.size:
                 scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
