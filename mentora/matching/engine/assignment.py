@@ -130,19 +130,20 @@ def _prices(candidates: CandidateSet, weights: IntArray, match_col: IntArray,
     src = candidates.cols[edge]
     dst = match_col[candidates.rows[edge]]
     length = match_weight[candidates.rows[edge]] - weights[edge]
-    order = np.argsort(dst, kind="stable")
-    src, dst, length = src[order], dst[order], length[order]
-    if len(dst):
-        starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-        targets = dst[starts]
-        for _ in range(n_right + 1):
-            best = np.minimum.reduceat(distance[src] + length, starts)
-            improved = best < distance[targets]
-            if not improved.any():
-                break
-            distance[targets[improved]] = best[improved]
-        else:
-            raise RuntimeError("negative cycle: the candidate solution is not optimal")
+    # Bellman-Ford, relaxing only the edges out of mentors whose distance just fell.
+    changed = np.ones(n_right, dtype=np.bool_)
+    for _ in range(n_right + 1):
+        active = np.flatnonzero(changed[src])
+        reached = distance[src[active]] + length[active]
+        targets = dst[active]
+        better = reached < distance[targets]
+        if not better.any():
+            break
+        np.minimum.at(distance, targets[better], reached[better])
+        changed[:] = False
+        changed[targets[better]] = True
+    else:
+        raise RuntimeError("negative cycle: the candidate solution is not optimal")
     profit = weights - distance[candidates.cols]
     mentee_price = np.zeros(n_left, dtype=np.int64)
     np.maximum.at(mentee_price, candidates.rows, profit)
@@ -170,12 +171,13 @@ class _ProofMemo:
         self.prices: list[IntArray] = []
 
     def covered(self, rows: IntArray, slack: IntArray, mentor_price: IntArray,
-                ) -> npt.NDArray[np.bool_]:
-        """Return a (rows × mentors) mask of pairs an earlier round already rules out."""
+                cols: IntArray) -> npt.NDArray[np.bool_]:
+        """Return a (rows × ``cols``) mask of pairs an earlier round already rules out;
+        ``mentor_price`` holds the prices of ``cols``."""
         seen = self.round[rows] >= 0
-        covered = np.zeros((len(rows), len(mentor_price)), dtype=np.bool_)
+        covered = np.zeros((len(rows), len(cols)), dtype=np.bool_)
         if seen.any() and self.prices:
-            history = np.stack(self.prices)
+            history = np.stack([prices[cols] for prices in self.prices])
             earlier = history[self.round[rows[seen]]]
             drift = (slack[rows[seen]] - self.slack[rows[seen]])[:, None] + (
                 mentor_price[None, :] - earlier)
@@ -190,18 +192,22 @@ class _ProofMemo:
 
 
 def _rows_with_risky_pairs(row_bound: IntArray, col_bound: IntArray, slack: IntArray,
-                           mentor_price: IntArray, floor: int) -> IntArray:
+                           mentor_price: IntArray, floor: int,
+                           ) -> tuple[IntArray, IntArray, IntArray]:
     """Return the rows with a pair ``(i, j)`` whose bound ``min(row_bound_i, col_bound_j)``
     exceeds ``slack_i + v_j`` (and reaches ``floor``), without the dense rows × mentors test.
 
     Such a pair needs ``v_j < row_bound_i - slack_i`` and ``col_bound_j - v_j > slack_i``: with
     the mentors sorted by price, a prefix maximum of ``col_bound - v`` answers every row at once.
+    Also returns, per row, how many of the mentors in ``order`` (sorted by price) it can reach:
+    its risky pairs are among them.
 
     Examples
     --------
-    >>> _rows_with_risky_pairs(np.array([10, 10, 3]), np.array([9, 20]), np.array([5, 8, 0]),
-    ...                        np.array([2, 6]), floor=0).tolist()
-    [0, 2]
+    >>> rows, reach, order = _rows_with_risky_pairs(
+    ...     np.array([10, 10, 3]), np.array([9, 20]), np.array([5, 8, 0]), np.array([2, 6]), 0)
+    >>> rows.tolist(), reach.tolist(), order.tolist()
+    ([0, 2], [1, 1], [0, 1])
     """
     eligible = np.flatnonzero(col_bound >= floor)
     order = eligible[np.argsort(mentor_price[eligible], kind="stable")]
@@ -210,7 +216,8 @@ def _rows_with_risky_pairs(row_bound: IntArray, col_bound: IntArray, slack: IntA
     reach = np.searchsorted(prices, row_bound - slack, side="left")
     has_risky = (reach > 0) & (row_bound >= floor)
     has_risky[has_risky] = best_margin[reach[has_risky] - 1] > slack[has_risky]
-    return np.flatnonzero(has_risky)
+    rows = np.flatnonzero(has_risky)
+    return rows, reach[rows], order
 
 
 def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: IntArray,
@@ -228,24 +235,35 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
     row_bound = _bound_units(candidates.row_bound)
     col_bound = _bound_units(candidates.col_bound)
     floor = NO_PAIR + 1 if threshold is None else threshold
-    suspect_rows = _rows_with_risky_pairs(row_bound, col_bound, slack, mentor_price, floor)
+    suspect_rows, reach, by_price = _rows_with_risky_pairs(row_bound, col_bound, slack,
+                                                           mentor_price, floor)
     to_read: list[IntArray] = []
     pair_rows: list[IntArray] = []
     pair_cols: list[IntArray] = []
     # A row with few risky pairs is cheaper to score pair by pair than as a whole row.
     few = max(1, len(mentor_price) // PAIRWISE_FRACTION)
-    step = max(1, 2_000_000 // max(len(mentor_price), 1))
-    for start in range(0, len(suspect_rows), step):
-        rows = suspect_rows[start:start + step]
-        bound = np.minimum(row_bound[rows, None], col_bound[None, :])
-        risky = (bound > slack[rows, None] + mentor_price[None, :]) & (bound >= floor)
+    # Rows in order of reach: a chunk looks only at the cheapest mentors its rows can reach.
+    by_reach = np.argsort(reach, kind="stable")
+    suspect_rows, reach = suspect_rows[by_reach], reach[by_reach]
+    start = 0
+    while start < len(suspect_rows):
+        # As many rows as keep the chunk near 2 M cells (reach only grows along the chunk).
+        cells = (np.arange(1, len(reach) - start + 1) * reach[start:])
+        stop = start + max(1, int(np.searchsorted(cells, 2_000_000, side="right")))
+        rows = suspect_rows[start:stop]
+        width = int(reach[stop - 1])
+        start = stop
+        cols_in_reach = by_price[:width]
+        bound = np.minimum(row_bound[rows, None], col_bound[None, cols_in_reach])
+        prices = mentor_price[cols_in_reach]
+        risky = (bound > slack[rows, None] + prices[None, :]) & (bound >= floor)
         if memo is not None:
-            risky &= ~memo.covered(rows, slack, mentor_price)
+            risky &= ~memo.covered(rows, slack, prices, cols_in_reach)
         count = risky.sum(axis=1)
         to_read.append(rows[count > few])
         local, cols = np.nonzero(risky & ((count > 0) & (count <= few))[:, None])
         pair_rows.append(rows[local])
-        pair_cols.append(cols.astype(np.int64))
+        pair_cols.append(cols_in_reach[cols].astype(np.int64))
     read = np.concatenate(to_read) if to_read else np.zeros(0, np.int64)
     single_rows = np.concatenate(pair_rows) if pair_rows else np.zeros(0, np.int64)
     single_cols = np.concatenate(pair_cols) if pair_cols else np.zeros(0, np.int64)

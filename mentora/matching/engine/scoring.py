@@ -9,6 +9,7 @@ past pairs) and the sparse ``choices`` factor are applied per block. No per-pair
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ __all__ = ["ProfileScorer", "SparsePairs", "compress_columns"]
 
 BLOCK_CELLS = 8_000_000
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
-RESERVE_COLUMN_SHARE = 0.01
+RESERVE_COLUMN_SHARE = 0.005
 #: Rows sampled to place the column floors of the reserve.
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
@@ -126,6 +127,10 @@ class ProfileScorer:
             # (L_a·R_b + L_b·R_a) / 2 = [L_a, R_a]·[R_b, L_b] / 2: one product, both directions.
             left, right = np.hstack([left, right]) * 0.5, np.hstack([right, left])
         left, right = compress_columns(left, right)
+        # The scorer keeps the compressed copy; the encoding's would only double the memory.
+        self.encoding = encoding = replace(
+            encoding, linear_left=np.zeros((n_left, 0), np.float32),
+            linear_right=np.zeros((n_right, 0), np.float32))
         self._left = np.ascontiguousarray(left, dtype=np.float32)
         self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
         self._right = np.ascontiguousarray(right, dtype=np.float32)
