@@ -137,14 +137,15 @@ class ExplicitPairs:
 
 
 def select_block(block: npt.NDArray[np.float32], k: int, col_floor: npt.NDArray[np.float32],
-                 ) -> tuple[tuple[IntArray, IntArray, npt.NDArray[np.float32]],
+                 floor_rank: int | None = None) -> tuple[tuple[IntArray, IntArray, npt.NDArray[np.float32]],
                             tuple[IntArray, IntArray, npt.NDArray[np.float32]],
                             npt.NDArray[np.float32]]:
     """Return each row's ``k`` best allowed entries, the other entries at or above their row's
     or their column's floor (the reserve), and the row floors.
 
-    A row's floor is the ``k``-th best of a sample of columns (at most the row's ``k``-th best;
-    ``-inf``: the row keeps everything); every entry left out is below both its floors. One
+    A row's floor is the ``floor_rank``-th best (default ``k``) of a sample of columns (at most
+    the row's ``floor_rank``-th best; ``-inf``: the row keeps everything); every entry left out
+    is below both its floors. One
     compare and one small sort per block, no partition of whole rows. Rows are local; the top
     entries are sorted by row, then descending score (ties: lower column first).
 
@@ -157,9 +158,11 @@ def select_block(block: npt.NDArray[np.float32], k: int, col_floor: npt.NDArray[
     ([1, 0], [0], [2], [0.8999999761581421, 0.699999988079071])
     """
     n_rows, n_cols = block.shape
-    sample = min(n_cols, max(64 * k, 4096))
-    if sample > k:
-        row_floor = np.partition(block[:, :sample], sample - k, axis=1)[:, sample - k]
+    rank_of_floor = max(k, floor_rank or k)
+    sample = min(n_cols, max(64 * rank_of_floor, 4096))
+    if sample > rank_of_floor:
+        row_floor = np.partition(block[:, :sample], sample - rank_of_floor, axis=1)[
+            :, sample - rank_of_floor]
     else:
         row_floor = np.full(n_rows, -np.inf, dtype=np.float32)
     floor = np.minimum(row_floor[:, None], col_floor[None, :])

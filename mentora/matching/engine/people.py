@@ -243,7 +243,7 @@ class Rules:
     generation: AttributeMode = "ignore"
     sensitive_attributes: frozenset[str] = frozenset({"generation"})
     availability_target_hours: float = 2.0
-    candidates_per_person: int = 16
+    candidates_per_person: int = 10
     required_factors: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

@@ -22,6 +22,8 @@ __all__ = ["ProfileScorer", "SparsePairs", "compress_columns"]
 BLOCK_CELLS = 8_000_000
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
 RESERVE_COLUMN_SHARE = 0.005
+#: A row keeps in reserve what beats the score of this rank in a sample of its columns.
+RESERVE_ROW_RANK = 16
 #: Rows sampled to place the column floors of the reserve.
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
@@ -223,7 +225,7 @@ class ProfileScorer:
         for start in range(0, self.n_left, step):
             stop = min(start + step, self.n_left)
             block = self.block(slice(start, stop))
-            top, rest, row_floor = select_block(block, k, col_floor)
+            top, rest, row_floor = select_block(block, k, col_floor, RESERVE_ROW_RANK)
             row_bound[start:stop] = row_floor
             for part_rows, part_cols, part_values in (top, rest):
                 column_best.add_entries(part_rows + start, part_cols, part_values)
