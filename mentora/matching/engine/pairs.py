@@ -58,8 +58,9 @@ class PairSpace(Protocol):
     n_left: int
     n_right: int
 
-    def candidates(self, k: int) -> CandidateSet:
-        """Return each row's and each column's top ``k`` allowed pairs with bounds."""
+    def candidates(self, k: int, *, reserve: bool = True) -> CandidateSet:
+        """Return each row's and each column's top ``k`` allowed pairs with bounds (and, with
+        ``reserve``, more scored pairs for the proof)."""
         ...
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
@@ -107,7 +108,7 @@ class ExplicitPairs:
             np.asarray(scores, np.float64), max(n_right, 1))
         self._row_starts = np.searchsorted(self.rows, np.arange(n_left + 1))
 
-    def candidates(self, k: int) -> CandidateSet:
+    def candidates(self, k: int, *, reserve: bool = True) -> CandidateSet:
         """Return all pairs: an explicit list is small enough to use whole."""
         return CandidateSet(self.rows, self.cols, self.scores,
                             np.full(self.n_left, -np.inf), np.full(self.n_right, -np.inf))

@@ -208,31 +208,40 @@ class ProfileScorer:
             n_sample - rank]
         return floor
 
-    def candidates(self, k: int) -> CandidateSet:
+    def candidates(self, k: int, *, reserve: bool = True) -> CandidateSet:
         """Stream all pairs once; keep each row's and column's top ``k``, a reserve and bounds.
 
         The reserve holds every other pair at or above its row's floor (about its ``k``-th best
         of a column sample) or its column's floor (:meth:`column_floor`); the bounds are those
         floors, so the proof re-scores only the rows the reserve and floors cannot settle.
+        Without ``reserve`` (ranked lists need none) the bounds are the ``k``-th best scores.
         """
         pieces: list[tuple[IntArray, IntArray, npt.NDArray[np.float32]]] = []
-        reserve: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32],
-                            npt.NDArray[np.float32]]] = []
+        kept: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32],
+                         npt.NDArray[np.float32]]] = []
         column_best = ColumnTopK(k, self.n_right)
-        col_floor = self.column_floor(k)
+        col_floor = (self.column_floor(k) if reserve
+                     else np.full(self.n_right, np.inf, dtype=np.float32))
         row_bound = np.full(self.n_left, -np.inf)
         step = self.rows_per_block
         for start in range(0, self.n_left, step):
             stop = min(start + step, self.n_left)
             block = self.block(slice(start, stop))
-            top, rest, row_floor = select_block(block, k, col_floor, RESERVE_ROW_RANK)
-            row_bound[start:stop] = row_floor
+            top, rest, row_floor = select_block(block, k, col_floor,
+                                                RESERVE_ROW_RANK if reserve else k)
             for part_rows, part_cols, part_values in (top, rest):
                 column_best.add_entries(part_rows + start, part_cols, part_values)
             pieces.append((top[0] + start, top[1], top[2]))
-            reserve.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
-                            rest[2]))
-        best_rows, best_cols, best_values, _ = column_best.result()
+            if reserve:
+                row_bound[start:stop] = row_floor
+                kept.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
+                             rest[2]))
+            else:
+                # The k-th best of a row with k kept bounds everything else in it.
+                counts = np.bincount(top[0], minlength=stop - start)
+                full = np.flatnonzero(counts >= k)
+                row_bound[start + full] = top[2][np.cumsum(counts)[full] - 1]
+        best_rows, best_cols, best_values, kth_of_column = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
         cols = np.concatenate([p[1] for p in pieces])
@@ -242,10 +251,10 @@ class ProfileScorer:
                                 return_index=True)
         return CandidateSet(
             keys // self.n_right, keys % self.n_right, all_scores[keep][first], row_bound,
-            col_floor.astype(np.float64),
-            np.concatenate([r[0] for r in reserve]) if reserve else np.zeros(0, np.int32),
-            np.concatenate([r[1] for r in reserve]) if reserve else np.zeros(0, np.int32),
-            np.concatenate([r[2] for r in reserve]) if reserve else np.zeros(0, np.float32))
+            col_floor.astype(np.float64) if reserve else kth_of_column,
+            np.concatenate([r[0] for r in kept]) if kept else np.zeros(0, np.int32),
+            np.concatenate([r[1] for r in kept]) if kept else np.zeros(0, np.int32),
+            np.concatenate([r[2] for r in kept]) if kept else np.zeros(0, np.float32))
 
     def pair_scores(self, rows: IntArray, cols: IntArray) -> FloatArray:
         """Return the scores of the pairs ``(rows[p], cols[p])``, ``-inf`` where not allowed.

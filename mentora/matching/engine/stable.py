@@ -93,7 +93,7 @@ def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int 
     listed it by score. Returns ``(match, match_score, stats)``, ``-1`` / NaN when unmatched.
     """
     started = time.perf_counter()
-    candidates = space.candidates(list_length)
+    candidates = space.candidates(list_length, reserve=False)
     lists_ready = time.perf_counter()
     rows, cols, scores = candidates.rows, candidates.cols, candidates.scores
     # Mentee lists: by score descending, then mentor index; cut at list_length.
