@@ -430,3 +430,23 @@ def test_must_match_factors_are_hard_rules(world, cohort):
     matched = {p.mentee_id for p in run.matches.all()}
     assert not matched & {m.pk for m in extra}  # nobody offers negotiation
     assert run.quality["matched"] == 5
+
+
+def test_must_match_on_an_ignored_attribute_is_refused_with_a_clear_error(world, cohort, as_coordinator):
+    from mentora.matching.forms import MatchingSettingsForm
+
+    program, _m, _e = cohort
+    form = MatchingSettingsForm(instance=settings_for(program))
+    data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
+    data |= {"objective": "max_total", "department_mode": "diversity", "site_mode": "ignore", "must_site": "on",
+             "seniority_gap_min": 1, "seniority_gap_max": 4, "suggestions_count": 5, "max_open_requests": 3,
+             "request_ttl_days": 7}
+    response = as_coordinator.post(reverse("matching:settings", args=["acme", program.pk]), data)
+    assert response.status_code == 422
+    assert "needs “prefer the same” or “prefer different”" in response.content.decode()
+    # Settings saved before the check existed are guarded in the snapshot.
+    matching = settings_for(program)
+    matching.must_match = ["site", "skills"]
+    matching.save()
+    run = run_now(program, world.coordinator.user)
+    assert run.status == "done" and run.input_snapshot["rules"]["required_factors"] == ["skills"]

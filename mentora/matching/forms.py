@@ -45,6 +45,10 @@ class MatchingSettingsForm(forms.ModelForm[MatchingSettings]):
         low, high = cleaned.get("seniority_gap_min"), cleaned.get("seniority_gap_max")
         if low is not None and high is not None and low > high:
             self.add_error("seniority_gap_min", _("The smallest gap cannot be larger than the largest."))
+        for factor, mode_field in (("department", "department_mode"), ("site", "site_mode")):
+            if cleaned.get(f"must_{factor}") and cleaned.get(mode_field) == "ignore":
+                self.add_error(mode_field, _("“Must match” on %(factor)s needs “prefer the same” or “prefer different”.")
+                               % {"factor": FACTOR_LABELS[factor]})
         if cleaned.get("peer_round_every_days") and not cleaned.get("next_peer_round_on"):
             self.add_error("next_peer_round_on", _("Choose the date of the first scheduled round."))
         if all(not cleaned.get(f"weight_{factor}") for factor in DEFAULT_WEIGHTS):

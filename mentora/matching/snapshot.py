@@ -136,6 +136,8 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
     def person(membership_id: int) -> dict[str, Any]:
         return engine_profile(profiles[membership_id], generation=generation.get(membership_id))
 
+    rules_modes = {"department": matching.department_mode, "site": matching.site_mode,
+                   "generation": "diversity" if generation else "ignore"}
     rules: dict[str, Any] = {
         "require_shared_language": matching.require_shared_language,
         "max_time_zone_gap_hours": matching.max_time_zone_gap_hours,
@@ -149,8 +151,13 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
         "generation": "diversity" if generation else "ignore",
         "sensitive_attributes": ["generation"],
         # "Must match": a pair with nothing in common on these factors is not allowed at all.
-        # Peers have no ranked choices, so that switch means nothing there.
-        "required_factors": sorted(f for f in (matching.must_match or []) if not (f == "choices" and program.form == "peer")),
+        # Peers have no ranked choices, and an ignored attribute cannot be required: those switches
+        # mean nothing there (the settings form refuses the second; this guards older settings).
+        "required_factors": sorted(
+            f for f in (matching.must_match or [])
+            if not (f == "choices" and program.form == "peer")
+            and not (f in ("department", "site", "generation") and rules_modes.get(f) == "ignore")
+        ),
     }
     instance: dict[str, Any] = {
         "format": FORMAT, "objective": matching.objective, "weights": matching.effective_weights(), "rules": rules,
