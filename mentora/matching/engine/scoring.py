@@ -8,16 +8,23 @@ past pairs) and the sparse ``choices`` factor are applied per block. No per-pair
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from .features import ProfileEncoding
 from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, select_block
 
 __all__ = ["ProfileScorer", "SparsePairs", "compress_columns"]
+
+_Float32 = npt.NDArray[np.float32]
+_Selection = tuple[tuple[IntArray, IntArray, _Float32], tuple[IntArray, IntArray, _Float32],
+                   _Float32]
 
 BLOCK_CELLS = 8_000_000
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
@@ -28,6 +35,8 @@ RESERVE_ROW_RANK = 16
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
 REQUIRED_ZERO = 1e-6
+#: Threads scoring blocks of the candidate stream at once (BLAS is pinned to one thread each).
+SCORING_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 def compress_columns(left: npt.NDArray[np.float32], right: npt.NDArray[np.float32],
@@ -224,23 +233,33 @@ class ProfileScorer:
                      else np.full(self.n_right, np.inf, dtype=np.float32))
         row_bound = np.full(self.n_left, -np.inf)
         step = self.rows_per_block
-        for start in range(0, self.n_left, step):
+        row_rank = RESERVE_ROW_RANK if reserve else k
+
+        def score(start: int) -> tuple[int, int, _Selection]:
             stop = min(start + step, self.n_left)
-            block = self.block(slice(start, stop))
-            top, rest, row_floor = select_block(block, k, col_floor,
-                                                RESERVE_ROW_RANK if reserve else k)
-            for part_rows, part_cols, part_values in (top, rest):
-                column_best.add_entries(part_rows + start, part_cols, part_values)
-            pieces.append((top[0] + start, top[1], top[2]))
-            if reserve:
-                row_bound[start:stop] = row_floor
-                kept.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
-                             rest[2]))
-            else:
-                # The k-th best of a row with k kept bounds everything else in it.
-                counts = np.bincount(top[0], minlength=stop - start)
-                full = np.flatnonzero(counts >= k)
-                row_bound[start + full] = top[2][np.cumsum(counts)[full] - 1]
+            return start, stop, select_block(self.block(slice(start, stop)), k, col_floor,
+                                             row_rank)
+
+        starts = range(0, self.n_left, step)
+        # Blocks are scored in parallel but merged in order, so the result does not depend on the
+        # number of threads; BLAS gets one thread per worker (oversubscription costs more than
+        # it gains on small machines).
+        with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
+                ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+            scored = pool.map(score, starts) if len(starts) > 1 else map(score, starts)
+            for start, stop, (top, rest, row_floor) in scored:
+                for part_rows, part_cols, part_values in (top, rest):
+                    column_best.add_entries(part_rows + start, part_cols, part_values)
+                pieces.append((top[0] + start, top[1], top[2]))
+                if reserve:
+                    row_bound[start:stop] = row_floor
+                    kept.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
+                                 rest[2]))
+                else:
+                    # The k-th best of a row with k kept bounds everything else in it.
+                    counts = np.bincount(top[0], minlength=stop - start)
+                    full = np.flatnonzero(counts >= k)
+                    row_bound[start + full] = top[2][np.cumsum(counts)[full] - 1]
         best_rows, best_cols, best_values, kth_of_column = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
