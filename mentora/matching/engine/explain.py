@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from .availability import week_slots
+from .features import weekly_slot_matrix
 from .pairs import IntArray
 from .people import FACTORS, Profile, Rules
 from .results import FactorShare
@@ -67,6 +69,7 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
         if names else np.zeros((0, len(rows)))
     totals = contributions.sum(axis=0) if names else np.zeros(len(rows))
     hidden = set(rules.sensitive_attributes)
+    hours = _overlap_hours(rows, cols, left, right) if "availability" in names else None
     explanations: list[tuple[FactorShare, ...]] = []
     for pair in range(len(rows)):
         total = float(totals[pair])
@@ -77,9 +80,26 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
         shares = []
         for index in ranked:
             name = names[index]
-            detail = () if name == "choices" else factor_detail(
-                name, left[int(rows[pair])], right[int(cols[pair])])
+            if name == "choices":
+                detail: tuple[str, ...] = ()
+            elif name == "availability" and hours is not None:
+                detail = (f"{int(hours[pair])} h/week",)
+            else:
+                detail = factor_detail(name, left[int(rows[pair])], right[int(cols[pair])])
             shares.append(FactorShare(name, share=float(contributions[index, pair]) / total,
                                       value=float(values[name][pair]), detail=detail))
         explanations.append(tuple(shares))
     return explanations
+
+
+def _overlap_hours(rows: IntArray, cols: IntArray, left: Sequence[Profile],
+                   right: Sequence[Profile]) -> npt.NDArray[np.int64]:
+    """Return the weekly hours both people of each pair are free, as ``factor_detail`` counts."""
+    unique_rows, row_index = np.unique(np.asarray(rows, np.int64), return_inverse=True)
+    unique_cols, col_index = np.unique(np.asarray(cols, np.int64), return_inverse=True)
+    left_week = weekly_slot_matrix([left[int(r)] for r in unique_rows])
+    right_week = weekly_slot_matrix([right[int(c)] for c in unique_cols])
+    overlap = np.einsum("pd,pd->p", left_week[row_index.reshape(-1)],
+                        right_week[col_index.reshape(-1)])
+    hours: npt.NDArray[np.int64] = np.rint(overlap).astype(np.int64)
+    return hours
