@@ -450,3 +450,13 @@ def test_must_match_on_an_ignored_attribute_is_refused_with_a_clear_error(world,
     matching.save()
     run = run_now(program, world.coordinator.user)
     assert run.status == "done" and run.input_snapshot["rules"]["required_factors"] == ["skills"]
+
+
+def test_a_mentees_suggestions_do_not_load_the_rest_of_the_cohort(world, open_program):
+    """The shortlist builds its snapshot for this one mentee: the work does not grow with other mentees."""
+    from mentora.matching.snapshot import build_instance
+
+    program, _mentors, mentees = open_program
+    instance = build_instance(program, settings_for(program), only_mentee=mentees[0].pk)
+    assert [m["id"] for m in instance["mentees"]] == [str(mentees[0].pk)]
+    assert len(instance["mentors"]) == 3

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
@@ -21,6 +19,3 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
             return reverse("accounts:invitation_accept", args=[pending])
         return str(super().get_login_redirect_url(request))
-
-    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
-        return super().save_user(request, user, form, commit)

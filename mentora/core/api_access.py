@@ -11,7 +11,7 @@ from mentora.core.access import get_membership
 
 
 def api_membership(request: HttpRequest, org: str, *, role: str | None = None) -> Membership:
-    membership = get_membership(request.auth if hasattr(request, "auth") and getattr(request.auth, "pk", None) else request.user, org)  # type: ignore[attr-defined]
+    membership = get_membership(api_user(request), org)
     if role == "coordinator" and not membership.is_coordinator:
         raise Http404
     if role == "admin" and not membership.is_admin:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 
 from mentora.matching.models import MatchingSettings, MentorshipRequest
 from mentora.mentorships.models import MentorshipMember
@@ -106,23 +106,17 @@ def settings_for(program: Program) -> MatchingSettings:
     return found
 
 
-def build_instance(program: Program, matching: MatchingSettings, *, exclude_pairs: set[tuple[str, str]] | None = None,
-                   pinned: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def build_instance(program: Program, matching: MatchingSettings, *, only_mentee: int | None = None) -> dict[str, Any]:
     """Snapshot the whole cohort at once (early sign-ups get no advantage).
 
-    `pinned` pairs are kept out of the instance (their people and one mentor seat each), and
-    `exclude_pairs` become avoid-list entries, so re-optimising respects a coordinator's edits.
+    `only_mentee` limits the mentees to one person (their suggestions), so a participant's page
+    does not load the whole cohort. Coordinator edits (pins, removals) are applied later, on the
+    stored snapshot (services.adjusted_instance).
     """
-    exclude_pairs = exclude_pairs or set()
-    pinned = pinned or []
-    pinned_mentees = {mentee for mentee, _mentor in pinned}
-    pinned_load: dict[str, int] = defaultdict(int)
-    for _mentee, mentor in pinned:
-        pinned_load[mentor] += 1
-
-    approved = list(
-        Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED).select_related("membership")
-    )
+    approved_rows = Enrollment.objects.filter(program=program, status=EnrollmentStatus.APPROVED)
+    if only_mentee is not None:
+        approved_rows = approved_rows.exclude(Q(role=EnrollmentRole.MENTEE) & ~Q(membership_id=only_mentee))
+    approved = list(approved_rows.select_related("membership"))
     open_members = set(
         MentorshipMember.objects.filter(program=program, is_open=True, left_at__isnull=True)
         .exclude(role__in=["mentor", "facilitator"]).values_list("membership_id", flat=True)
@@ -168,12 +162,8 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
         sitting_out = paused_members(program)
         peers = [e for e in approved if e.role == EnrollmentRole.PEER and e.membership_id not in open_members
                  and e.membership_id in profiles and e.membership_id not in sitting_out]
-        avoid = defaultdict(set)
-        for a, b in exclude_pairs:
-            avoid[a].add(b)
-            avoid[b].add(a)
         instance |= {"form": "peer", "people": [
-            {"id": str(e.membership_id), "profile": person(e.membership_id), "avoid": sorted(avoid[str(e.membership_id)])}
+            {"id": str(e.membership_id), "profile": person(e.membership_id), "avoid": []}
             for e in sorted(peers, key=lambda e: e.membership_id)
         ]}
         return instance
@@ -183,7 +173,7 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
     for e in sorted((e for e in approved if e.role == EnrollmentRole.MENTOR), key=lambda e: e.membership_id):
         if e.membership_id not in profiles:
             continue
-        free = max(0, (e.capacity or 0) - e.assigned - pinned_load[str(e.membership_id)])
+        free = max(0, (e.capacity or 0) - e.assigned)
         entry: dict[str, Any] = {
             "id": str(e.membership_id), "capacity": free, "profile": person(e.membership_id),
             "load_elsewhere": loads.get(e.membership_id, 0),
@@ -191,14 +181,11 @@ def build_instance(program: Program, matching: MatchingSettings, *, exclude_pair
         if matching.mentor_load_cap is not None:
             entry["max_total"] = int(matching.mentor_load_cap) - e.assigned
         mentors.append(entry)
-    avoid_by_mentee: dict[str, set[str]] = defaultdict(set)
-    for mentee_id, mentor_id in exclude_pairs:
-        avoid_by_mentee[mentee_id].add(mentor_id)
     mentees = [
         {"id": str(e.membership_id), "profile": person(e.membership_id),
-         "choices": choices.get(e.membership_id, []), "avoid": sorted(avoid_by_mentee[str(e.membership_id)])}
+         "choices": choices.get(e.membership_id, []), "avoid": []}
         for e in sorted((e for e in approved if e.role == EnrollmentRole.MENTEE), key=lambda e: e.membership_id)
-        if e.membership_id not in open_members and str(e.membership_id) not in pinned_mentees and e.membership_id in profiles
+        if e.membership_id not in open_members and e.membership_id in profiles
     ]
     instance |= {"form": "circles" if program.form == "circle" else "one_on_one", "mentors": mentors, "mentees": mentees}
     if program.form == "circle":

@@ -46,7 +46,7 @@ def unresponsive_mentors(program: Program, *, now: Any = None) -> set[int]:
 
 def suggest_mentors(*, program: Program, mentee: Membership, matching: MatchingSettings, limit: int | None = None) -> list[Suggestion]:
     """Rank mentors with free places for this mentee; popular mentors with full inboxes step back."""
-    instance = build_instance(program, matching)
+    instance = build_instance(program, matching, only_mentee=mentee.pk)
     me = next((m for m in instance.get("mentees", []) if m["id"] == str(mentee.pk)), None)
     if me is None:
         return []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -300,21 +298,3 @@ class Concern(models.Model):
 def member_roles_for(kind: str) -> tuple[str, ...]:
     return {"pair": ("mentor", "mentee"), "peer": ("peer",), "circle": ("facilitator", "mentee")}.get(kind, ())
 
-
-__all__: list[Any] = [
-    "CLOSED_STATUSES",
-    "OPEN_STATUSES",
-    "TRANSITIONS",
-    "Agreement",
-    "AgreementConfirmation",
-    "Concern",
-    "MemberRole",
-    "Mentorship",
-    "MentorshipKind",
-    "MentorshipMember",
-    "MentorshipStatus",
-    "MentorshipTransition",
-    "Note",
-    "ResponseTime",
-    "SessionLog",
-]
