@@ -65,30 +65,40 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
     values = scorer.factor_values(rows, cols)
     weight_share = dict(scorer.factor_weights())
     names = [name for name in FACTORS if name in values and name in weight_share]
-    contributions = np.stack([values[name] * weight_share[name] for name in names]) \
-        if names else np.zeros((0, len(rows)))
-    totals = contributions.sum(axis=0) if names else np.zeros(len(rows))
-    hidden = set(rules.sensitive_attributes)
-    hours = _overlap_hours(rows, cols, left, right) if "availability" in names else None
+    if not names or not len(rows):
+        return [() for _ in range(len(rows))]
+    factor_values = np.stack([values[name] for name in names])
+    contributions = factor_values * np.array([weight_share[name] for name in names])[:, None]
+    totals = contributions.sum(axis=0)
+    hidden = np.array([name in set(rules.sensitive_attributes) for name in names])
+    # Rank the factors of every pair at once: largest contribution first, ties by factor order
+    # (a stable sort); hidden factors and those contributing nothing never rank.
+    ranked = np.where(hidden[:, None] | (contributions <= 0), -np.inf, contributions)
+    order = np.argsort(-ranked, axis=0, kind="stable")[:top]
+    shown = np.isfinite(np.take_along_axis(ranked, order, axis=0)).T.tolist()
+    with np.errstate(divide="ignore", invalid="ignore"):  # a pair scoring 0 shows nothing
+        shares = (np.take_along_axis(contributions, order, axis=0) / totals).T.tolist()
+    raw = np.take_along_axis(factor_values, order, axis=0).T.tolist()
+    hours = (_overlap_hours(rows, cols, left, right).tolist() if "availability" in names
+             else None)
     explanations: list[tuple[FactorShare, ...]] = []
-    for pair in range(len(rows)):
-        total = float(totals[pair])
-        ranked = sorted(
-            (index for index, name in enumerate(names)
-             if name not in hidden and contributions[index, pair] > 0),
-            key=lambda index: (-contributions[index, pair], index))[:top]
-        shares = []
-        for index in ranked:
+    for pair, (row, col, indices) in enumerate(zip(np.asarray(rows).tolist(),
+                                                   np.asarray(cols).tolist(), order.T.tolist(),
+                                                   strict=True)):
+        pair_shares = []
+        for rank, index in enumerate(indices):
+            if not shown[pair][rank]:
+                break
             name = names[index]
             if name == "choices":
                 detail: tuple[str, ...] = ()
             elif name == "availability" and hours is not None:
-                detail = (f"{int(hours[pair])} h/week",)
+                detail = (f"{hours[pair]} h/week",)
             else:
-                detail = factor_detail(name, left[int(rows[pair])], right[int(cols[pair])])
-            shares.append(FactorShare(name, share=float(contributions[index, pair]) / total,
-                                      value=float(values[name][pair]), detail=detail))
-        explanations.append(tuple(shares))
+                detail = factor_detail(name, left[row], right[col])
+            pair_shares.append(FactorShare(name, share=shares[pair][rank],
+                                           value=raw[pair][rank], detail=detail))
+        explanations.append(tuple(pair_shares))
     return explanations
 
 

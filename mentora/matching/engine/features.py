@@ -88,78 +88,69 @@ def _set_factor(left_sets: Sequence[frozenset[str]], right_sets: Sequence[frozen
     """Share of the left person's set the right person has; neutral when either set is empty."""
     vocabulary = {v: i for i, v in enumerate(sorted(set().union(*left_sets, *right_sets)))}
     width = len(vocabulary) + 1  # last column: constant
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for row, members in enumerate(left_sets):
-        if members:
-            share = 1.0 / len(members)
-            for member in members:
-                rows.append(row)
-                cols.append(vocabulary[member])
-                values.append(share)
-        else:
-            rows.append(row)
-            cols.append(width - 1)
-            values.append(NEUTRAL)
-    left = _scatter((len(left_sets), width), rows, cols, values)
-    rows, cols = [], []
-    empty_rows = []
-    for row, members in enumerate(right_sets):
-        if members:
-            for member in members:
-                rows.append(row)
-                cols.append(vocabulary[member])
-        else:
-            empty_rows.append(row)
-    right = _scatter((len(right_sets), width), rows, cols, 1.0)
-    right[empty_rows, :-1] = NEUTRAL
+    sizes = np.array([len(members) for members in left_sets], dtype=np.int64)
+    left = np.zeros((len(left_sets), width), dtype=np.float32)
+    rows = np.repeat(np.arange(len(left_sets)), sizes)
+    cols = np.array([vocabulary[v] for members in left_sets for v in members], dtype=np.int64)
+    left[rows, cols] = (1.0 / np.maximum(sizes, 1))[rows]
+    left[sizes == 0, -1] = NEUTRAL
+    right_sizes = np.array([len(members) for members in right_sets], dtype=np.int64)
+    right = np.zeros((len(right_sets), width), dtype=np.float32)
+    right[np.repeat(np.arange(len(right_sets)), right_sizes),
+          np.array([vocabulary[v] for members in right_sets for v in members],
+                   dtype=np.int64)] = 1.0
+    right[right_sizes == 0, :-1] = NEUTRAL
     right[:, -1] = 1.0
     return left, right
+
+
+def _thermometer(rows: npt.NDArray[np.int64], bases: npt.NDArray[np.int64],
+                 levels: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64],
+                                                        npt.NDArray[np.int64],
+                                                        npt.NDArray[np.int64]]:
+    """Expand each (row, skill base, level) into ``level`` (row, column, entry) cells."""
+    entry = np.repeat(np.arange(len(rows)), levels)
+    offset = np.arange(len(entry)) - np.repeat(np.cumsum(levels) - levels, levels)
+    return rows[entry], bases[entry] + offset, entry
 
 
 def _skills_factor(left: Sequence[Profile], right: Sequence[Profile],
                    ) -> tuple[FloatMatrix, FloatMatrix]:
     """Rarity-weighted share of wanted skill levels the mentor covers (thermometer coding)."""
+    offered = [profile.skills_offered for profile in right]
+    offered_names = [skill for skills in offered for skill in skills]
     offered_count: dict[str, int] = {}
-    for profile in right:
-        for skill in profile.skills_offered:
-            offered_count[skill] = offered_count.get(skill, 0) + 1
-    wanted = {skill for profile in left for skill in profile.skills_wanted}
-    vocabulary = {s: i for i, s in enumerate(sorted(wanted & offered_count.keys()))}
+    for skill in offered_names:
+        offered_count[skill] = offered_count.get(skill, 0) + 1
+    wanted_maps = [profile.skills_wanted for profile in left]
+    wanted_names = [skill for skills in wanted_maps for skill in skills]
+    vocabulary = {s: i for i, s in enumerate(sorted(set(wanted_names) & offered_count.keys()))}
     width = len(vocabulary) * MAX_LEVEL + 1
     top_rarity = float(np.log(1.0 + len(right)) + 1.0)
     rarity = {skill: float(np.log((1.0 + len(right)) / (1.0 + count)) + 1.0)
               for skill, count in offered_count.items()}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for row, profile in enumerate(left):
-        if not profile.skills_wanted:
-            rows.append(row)
-            cols.append(width - 1)
-            values.append(NEUTRAL)
-            continue
-        levels = [(s, min(max(int(v), 1), MAX_LEVEL), rarity.get(s, top_rarity))
-                  for s, v in profile.skills_wanted.items()]
-        norm = sum(weight * level for _, level, weight in levels)
-        for skill, level, weight in levels:
-            if skill in vocabulary:
-                base = vocabulary[skill] * MAX_LEVEL
-                for offset in range(level):
-                    rows.append(row)
-                    cols.append(base + offset)
-                    values.append(weight / norm)
-    left_matrix = _scatter((len(left), width), rows, cols, values)
-    rows, cols = [], []
-    for row, profile in enumerate(right):
-        for skill, offered in profile.skills_offered.items():
-            if skill in vocabulary:
-                base = vocabulary[skill] * MAX_LEVEL
-                for offset in range(min(max(int(offered), 0), MAX_LEVEL)):
-                    rows.append(row)
-                    cols.append(base + offset)
-    right_matrix = _scatter((len(right), width), rows, cols, 1.0)
+    sizes = np.array([len(skills) for skills in wanted_maps], dtype=np.int64)
+    rows = np.repeat(np.arange(len(left)), sizes)
+    levels = np.clip(np.array([int(v) for skills in wanted_maps for v in skills.values()],
+                              dtype=np.int64), 1, MAX_LEVEL)
+    weight = np.array([rarity.get(skill, top_rarity) for skill in wanted_names])
+    norm = np.bincount(rows, weights=weight * levels, minlength=len(left))
+    index = np.array([vocabulary.get(skill, -1) for skill in wanted_names], dtype=np.int64)
+    known = index >= 0
+    cell_rows, cell_cols, entry = _thermometer(rows[known], index[known] * MAX_LEVEL,
+                                               levels[known])
+    left_matrix = np.zeros((len(left), width), dtype=np.float32)
+    left_matrix[cell_rows, cell_cols] = (weight[known] / norm[rows[known]])[entry]
+    left_matrix[sizes == 0, -1] = NEUTRAL
+    sizes = np.array([len(skills) for skills in offered], dtype=np.int64)
+    rows = np.repeat(np.arange(len(right)), sizes)
+    levels = np.clip(np.array([int(v) for skills in offered for v in skills.values()],
+                              dtype=np.int64), 0, MAX_LEVEL)
+    index = np.array([vocabulary.get(skill, -1) for skill in offered_names], dtype=np.int64)
+    known = index >= 0
+    cell_rows, cell_cols, _ = _thermometer(rows[known], index[known] * MAX_LEVEL, levels[known])
+    right_matrix = np.zeros((len(right), width), dtype=np.float32)
+    right_matrix[cell_rows, cell_cols] = 1.0
     right_matrix[:, -1] = 1.0
     return left_matrix, right_matrix
 
@@ -182,19 +173,21 @@ def _seniority_factor(left: Sequence[Profile], right: Sequence[Profile], rules: 
         gap = -gap
     distance = np.maximum(low - gap, 0) + np.maximum(gap - high, 0)
     table = np.maximum(0.0, 1.0 - distance / 3.0)
-    left_matrix = np.zeros((len(left), SENIORITY_LEVELS + 1), dtype=np.float32)
-    for row, profile in enumerate(left):
-        if profile.seniority is None:
-            left_matrix[row] = NEUTRAL
-        else:
-            left_matrix[row, :-1] = table[min(max(profile.seniority, 0), SENIORITY_LEVELS - 1)]
-            left_matrix[row, -1] = NEUTRAL
+    # Row "SENIORITY_LEVELS" of the padded table is the unknown level: neutral everywhere.
+    padded = np.vstack([table, np.full((1, SENIORITY_LEVELS), NEUTRAL)])
+    left_level = _levels(left)
+    left_matrix = np.full((len(left), SENIORITY_LEVELS + 1), NEUTRAL, dtype=np.float32)
+    left_matrix[:, :-1] = padded[left_level]
     right_matrix = np.zeros((len(right), SENIORITY_LEVELS + 1), dtype=np.float32)
-    for row, profile in enumerate(right):
-        column = -1 if profile.seniority is None else min(max(profile.seniority, 0),
-                                                          SENIORITY_LEVELS - 1)
-        right_matrix[row, column] = 1.0
+    right_matrix[np.arange(len(right)), _levels(right)] = 1.0  # unknown: the last column
     return left_matrix, right_matrix
+
+
+def _levels(profiles: Sequence[Profile]) -> npt.NDArray[np.int64]:
+    """Return each seniority clipped to the table, ``SENIORITY_LEVELS`` when unknown."""
+    raw = np.array([-1 if p.seniority is None else p.seniority for p in profiles], np.int64)
+    known = np.array([p.seniority is not None for p in profiles], dtype=np.bool_)
+    return np.where(known, np.clip(raw, 0, SENIORITY_LEVELS - 1), SENIORITY_LEVELS)
 
 
 def _attribute_factor(left: Sequence[str | None], right: Sequence[str | None],
@@ -205,19 +198,14 @@ def _attribute_factor(left: Sequence[str | None], right: Sequence[str | None],
     left_matrix = np.zeros((len(left), width), dtype=np.float32)
     right_matrix = np.zeros((len(right), width), dtype=np.float32)
     sign = 1.0 if mode == "affinity" else -1.0
-    for row, value in enumerate(left):
-        if value is None:
-            left_matrix[row, -1] = 1.0
-            continue
-        left_matrix[row, vocabulary[value]] = sign
-        left_matrix[row, -2] = 1.0 if mode == "affinity" else 0.0
-        left_matrix[row, -1] = 0.0 if mode == "affinity" else 1.0
-    for row, value in enumerate(right):
-        right_matrix[row, -1] = 1.0
-        if value is None:
-            right_matrix[row, -2] = 1.0
-        else:
-            right_matrix[row, vocabulary[value]] = 1.0
+    left_index = np.array([-1 if v is None else vocabulary[v] for v in left], np.int64)
+    said = np.flatnonzero(left_index >= 0)
+    left_matrix[said, left_index[said]] = sign
+    left_matrix[said, -2] = 1.0 if mode == "affinity" else 0.0
+    left_matrix[:, -1] = np.where(left_index >= 0, 0.0 if mode == "affinity" else 1.0, 1.0)
+    right_index = np.array([width - 2 if v is None else vocabulary[v] for v in right], np.int64)
+    right_matrix[np.arange(len(right)), right_index] = 1.0
+    right_matrix[:, -1] = 1.0
     return left_matrix, right_matrix
 
 
@@ -232,19 +220,11 @@ def _mask(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
         vocabulary = {v: i for i, v in enumerate(sorted(set().union(
             *(p.languages for p in left), *(p.languages for p in right))))}
         width = len(vocabulary) + 1  # last column: wildcard
-        lang_left = np.zeros((len(left), width), dtype=np.float32)
-        lang_right = np.zeros((len(right), width), dtype=np.float32)
-        for row, profile in enumerate(left):
-            if profile.languages:
-                lang_left[row, [vocabulary[v] for v in profile.languages]] = 1.0
-            else:
-                lang_left[row, -1] = 1.0
-        for row, profile in enumerate(right):
-            if profile.languages:
-                lang_right[row, [vocabulary[v] for v in profile.languages]] = 1.0
-            else:
-                lang_right[row, :-1] = 1.0
-            lang_right[row, -1] = 1.0
+        lang_left = _one_hot([p.languages for p in left], vocabulary, width)
+        lang_left[:, -1] = [0.0 if p.languages else 1.0 for p in left]
+        lang_right = _one_hot([p.languages for p in right], vocabulary, width)
+        lang_right[[not p.languages for p in right], :-1] = 1.0
+        lang_right[:, -1] = 1.0
         parts_left.append(lang_left)
         parts_right.append(lang_right)
         threshold = 1.0
@@ -252,9 +232,8 @@ def _mask(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
     if rules.max_time_zone_gap_hours is not None:
         allowed = np.abs(_OFFSETS[:, None] - _OFFSETS[None, :]) <= rules.max_time_zone_gap_hours
         scale = language_ceiling + 1.0
-        tz_left = np.zeros((len(left), len(_OFFSETS)), dtype=np.float32)
-        for row, profile in enumerate(left):
-            tz_left[row] = allowed[utc_offset_hours(profile.time_zone) + 12] * scale
+        tz_left = (allowed[[utc_offset_hours(p.time_zone) + 12 for p in left]] * scale).astype(
+            np.float32)
         tz_right = np.zeros((len(right), len(_OFFSETS)), dtype=np.float32)
         tz_right[np.arange(len(right)),
                  [utc_offset_hours(p.time_zone) + 12 for p in right]] = 1.0
@@ -264,6 +243,16 @@ def _mask(left: Sequence[Profile], right: Sequence[Profile], rules: Rules,
     if not parts_left:
         return None, None, 0.0
     return np.hstack(parts_left), np.hstack(parts_right), threshold - 0.5
+
+
+def _one_hot(sets: Sequence[frozenset[str]], vocabulary: dict[str, int], width: int,
+             ) -> FloatMatrix:
+    """Return one row per set with 1.0 in the columns of its members."""
+    sizes = np.array([len(members) for members in sets], dtype=np.int64)
+    matrix = np.zeros((len(sets), width), dtype=np.float32)
+    matrix[np.repeat(np.arange(len(sets)), sizes),
+           np.array([vocabulary[v] for members in sets for v in members], np.int64)] = 1.0
+    return matrix
 
 
 def project_text_vectors(vectors: FloatMatrix, dimensions: int) -> FloatMatrix:
@@ -379,22 +368,21 @@ def weekly_slot_matrix(profiles: Sequence[Profile]) -> FloatMatrix:
     >>> np.flatnonzero(matrix[0]).tolist()
     [8, 9]
     """
-    rows: list[int] = []
-    starts: list[int] = []
-    lengths: list[int] = []
-    for row, profile in enumerate(profiles):
-        offset = utc_offset_hours(profile.time_zone)
-        for slot in profile.availability:
-            if not (0 <= slot.day <= 6 and 0 <= slot.start_hour <= slot.end_hour <= 24):
-                raise InvalidInstance(f"invalid availability slot {slot}")
-            rows.append(row)
-            starts.append(slot.day * 24 + slot.start_hour - offset)
-            lengths.append(slot.end_hour - slot.start_hour)
+    slots = [(row, slot.day, slot.start_hour, slot.end_hour)
+             for row, profile in enumerate(profiles) for slot in profile.availability]
     matrix = np.zeros((len(profiles), HOURS_PER_WEEK), dtype=np.float32)
-    if rows:
-        length = np.array(lengths, np.int64)
-        first = np.repeat(np.array(starts, np.int64), length)
-        step = np.arange(len(first)) - np.repeat(np.cumsum(length) - length, length)
-        matrix[np.repeat(np.array(rows, np.int64), length),
-               (first + step) % HOURS_PER_WEEK] = 1.0
+    if not slots:
+        return matrix
+    rows, days, start_hours, end_hours = np.array(slots, dtype=np.int64).T
+    bad = ~((days >= 0) & (days <= 6) & (start_hours >= 0) & (start_hours <= end_hours)
+            & (end_hours <= 24))
+    if bad.any():
+        slot = [slot for profile in profiles for slot in profile.availability][
+            int(np.argmax(bad))]
+        raise InvalidInstance(f"invalid availability slot {slot}")
+    offsets = np.array([utc_offset_hours(p.time_zone) for p in profiles], dtype=np.int64)
+    length = end_hours - start_hours
+    first_hour = np.repeat(days * 24 + start_hours - offsets[rows], length)
+    step = np.arange(len(first_hour)) - np.repeat(np.cumsum(length) - length, length)
+    matrix[np.repeat(rows, length), (first_hour + step) % HOURS_PER_WEEK] = 1.0
     return matrix

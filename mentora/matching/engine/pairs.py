@@ -166,9 +166,11 @@ def select_block(block: npt.NDArray[np.float32], k: int, col_floor: npt.NDArray[
             :, sample - rank_of_floor]
     else:
         row_floor = np.full(n_rows, -np.inf, dtype=np.float32)
-    floor = np.minimum(row_floor[:, None], col_floor[None, :])
-    # A flat index is much cheaper to extract than (row, col) pairs from a 2-D mask.
-    flat = np.flatnonzero(np.greater_equal(block, floor, out=floor.astype(np.bool_)))
+    # At or above min(row floor, column floor): two compares into one boolean mask (no float
+    # matrix of floors); a flat index is much cheaper to extract than (row, col) pairs.
+    kept = np.greater_equal(block, row_floor[:, None])
+    kept |= np.greater_equal(block, col_floor[None, :])
+    flat = np.flatnonzero(kept)
     values = block.reshape(-1)[flat]
     finite = np.isfinite(values)
     flat, values = flat[finite], values[finite]

@@ -9,6 +9,7 @@ past pairs) and the sparse ``choices`` factor are applied per block. No per-pair
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -35,6 +36,9 @@ RESERVE_ROW_RANK = 16
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
 REQUIRED_ZERO = 1e-6
+#: Up to this many distinct language / time-zone patterns per side, blocked pairs are written
+#: column by column instead of computed with a product over the block.
+MAX_GATE_PATTERNS = 256
 #: Threads scoring blocks of the candidate stream at once (BLAS is pinned to one thread each).
 SCORING_THREADS = max(1, min(2, os.cpu_count() or 1))
 
@@ -59,12 +63,53 @@ def compress_columns(left: npt.NDArray[np.float32], right: npt.NDArray[np.float3
     if not used.size:
         return (np.zeros((left.shape[0], 0), np.float32),
                 np.zeros((right.shape[0], 0), np.float32))
-    left = np.ascontiguousarray(left[:, used], dtype=np.float32)
-    right = np.ascontiguousarray(right[:, used], dtype=np.float32)
-    _, first, inverse = np.unique(right.T, axis=0, return_index=True, return_inverse=True)
-    merge = np.zeros((len(used), len(first)), dtype=np.float32)
-    merge[np.arange(len(used)), inverse.reshape(-1)] = 1.0
-    return np.ascontiguousarray(left @ merge), np.ascontiguousarray(right[:, first])
+    # Identical right-hand columns found by their bytes (a dict, not a sort of whole columns).
+    right_t = np.ascontiguousarray(right.T[used], dtype=np.float32)
+    groups: dict[bytes, list[int]] = {}
+    for position, column in enumerate(right_t):
+        groups.setdefault(column.tobytes(), []).append(int(used[position]))
+    members = sorted(groups.values())
+    merged_left = np.ascontiguousarray(left[:, [group[0] for group in members]],
+                                       dtype=np.float32)
+    for position, group in enumerate(members):
+        for column in group[1:]:
+            merged_left[:, position] += left[:, column]
+    return merged_left, np.ascontiguousarray(right[:, [group[0] for group in members]],
+                                             dtype=np.float32)
+
+
+def _row_patterns(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
+                                                              npt.NDArray[np.intp]]:
+    """Return the distinct rows of ``matrix`` and, per row, the index of its pattern."""
+    rows = np.ascontiguousarray(matrix, dtype=np.float32)
+    if not rows.shape[1]:
+        return rows[:1], np.zeros(len(rows), dtype=np.intp)
+    keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return rows[first], inverse.reshape(-1).astype(np.intp)
+
+
+def _blocked_columns(gate_left: npt.NDArray[np.float32], gate_right: npt.NDArray[np.float32],
+                     ) -> tuple[npt.NDArray[np.intp], list[npt.NDArray[np.intp]]] | None:
+    """Return each left row's gate pattern and, per pattern, the right columns it may not meet.
+
+    ``None`` when there are too many patterns for that to be cheaper than a gate product.
+
+    Examples
+    --------
+    >>> left = np.array([[1, 0, -0.5], [0, 1, -0.5], [1, 0, -0.5]], dtype=np.float32)
+    >>> right = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=np.float32)
+    >>> pattern, blocked = _blocked_columns(left, right)
+    >>> pattern.tolist(), [b.tolist() for b in blocked]
+    ([1, 0, 1], [[0], [1]])
+    """
+    left_patterns, row_pattern = _row_patterns(gate_left)
+    right_patterns, col_pattern = _row_patterns(gate_right)
+    if len(left_patterns) > MAX_GATE_PATTERNS or len(right_patterns) > MAX_GATE_PATTERNS:
+        return None
+    allowed = (left_patterns @ right_patterns.T) > 0
+    return row_pattern, [np.flatnonzero(~allowed[pattern][col_pattern])
+                         for pattern in range(len(left_patterns))]
 
 
 class SparsePairs:
@@ -146,33 +191,64 @@ class ProfileScorer:
         self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
         self._right = np.ascontiguousarray(right, dtype=np.float32)
         clipped = encoding.clipped
+        self._blocked: tuple[npt.NDArray[np.intp], list[npt.NDArray[np.intp]]] | None = None
         self._clip_scale = 0.0
         if clipped is not None and clipped.clip_at is not None:
+            # The weight share is folded into the left side: min(s·overlap, s·target) is the
+            # factor's contribution, one product and one minimum per block.
             self._clip_scale = clipped.weight / encoding.total_weight / clipped.clip_at
-            self._clip_left, self._clip_right = compress_columns(clipped.left, clipped.right)
+            self._clip_left, self._clip_right = compress_columns(
+                clipped.left * np.float32(self._clip_scale), clipped.right)
+            self._clip_cap = np.float32(clipped.clip_at * self._clip_scale)
             self._clip_right_t = np.ascontiguousarray(self._clip_right.T)
         if encoding.mask_left is not None and encoding.mask_right is not None:
-            self._mask_left, self._mask_right = compress_columns(encoding.mask_left,
-                                                                 encoding.mask_right)
-            self._mask_right_t = np.ascontiguousarray(self._mask_right.T)
+            # A constant column moves the threshold into the product: a pair is allowed where
+            # the gate is positive (values are whole numbers, the threshold ends in .5).
+            self._gate_left, self._gate_right = compress_columns(
+                np.hstack([encoding.mask_left,
+                           np.full((n_left, 1), -encoding.mask_threshold, np.float32)]),
+                np.hstack([encoding.mask_right, np.ones((n_right, 1), np.float32)]))
+            self._gate_right_t = np.ascontiguousarray(self._gate_right.T)
+            self._blocked = _blocked_columns(self._gate_left, self._gate_right)
+        self._scratch = threading.local()
 
     @property
     def rows_per_block(self) -> int:
-        """Return how many rows one dense block holds (about 32 MB of float32)."""
-        return max(1, BLOCK_CELLS // max(self.n_right, 1))
+        """Return how many rows one dense block holds (at most 32 MB of float32).
 
-    def block(self, rows: slice | IntArray) -> npt.NDArray[np.float32]:
-        """Return the float32 scores of ``rows`` × all columns, ``-inf`` where not allowed."""
-        scores = self._left[rows] @ self._right_t
+        Small spaces still get a few blocks per scoring thread, so both threads stay busy.
+        """
+        spread = -(-self.n_left // (4 * SCORING_THREADS))
+        return max(1, min(BLOCK_CELLS // max(self.n_right, 1), max(spread, 256)))
+
+    def _buffer(self, name: str, n_rows: int) -> npt.NDArray[np.float32]:
+        """Return this thread's scratch array ``name`` of ``n_rows`` × all columns.
+
+        Reused block after block: a fresh 32 MB array costs page faults on every block.
+        """
+        cells = n_rows * self.n_right
+        held: npt.NDArray[np.float32] | None = getattr(self._scratch, name, None)
+        if held is None or held.size < cells:
+            held = np.empty(cells, dtype=np.float32)
+            setattr(self._scratch, name, held)
+        return held[:cells].reshape(n_rows, self.n_right)
+
+    def block(self, rows: slice | IntArray, *, reuse: bool = False) -> npt.NDArray[np.float32]:
+        """Return the float32 scores of ``rows`` × all columns, ``-inf`` where not allowed.
+
+        With ``reuse`` the result lives in this thread's scratch memory and is overwritten by
+        the thread's next ``reuse`` call (the candidate stream reads each block once).
+        """
+        left = self._left[rows]
+        n_rows = left.shape[0]
+        out = self._buffer("scores", n_rows) if reuse else None
+        scores = np.matmul(left, self._right_t, out=out)
         encoding = self.encoding
         if self._clip_scale and encoding.clipped is not None:
-            overlap = self._clip_left[rows] @ self._clip_right_t
-            np.minimum(overlap, np.float32(encoding.clipped.clip_at), out=overlap)
-            overlap *= np.float32(self._clip_scale)
+            overlap = np.matmul(self._clip_left[rows], self._clip_right_t,
+                                out=self._buffer("overlap", n_rows))
+            np.minimum(overlap, self._clip_cap, out=overlap)
             scores += overlap
-        if encoding.mask_left is not None:
-            allowed = self._mask_left[rows] @ self._mask_right_t
-            np.copyto(scores, np.float32(-np.inf), where=allowed < encoding.mask_threshold)
         if isinstance(rows, slice):
             start, stop, _ = rows.indices(self.n_left)
             bonus = self.bonus.in_range(start, stop)
@@ -181,6 +257,25 @@ class ProfileScorer:
             bonus = self.bonus.in_rows(rows)
             forbidden = self.forbidden.in_rows(rows)
         scores[bonus[0], bonus[1]] += (bonus[2] * self.bonus_share).astype(np.float32)
+        # Factors are in [0, 1] so the weighted mean is too; only the choices bonus can push a
+        # float32 sum a hair above 1. The gate caps at 1 and sets -inf where not allowed.
+        if self._blocked is not None:
+            # Few language / time-zone patterns: write -inf into the columns each pattern of
+            # rows may not meet, instead of a product over the whole block.
+            row_pattern, blocked = self._blocked
+            patterns = row_pattern[rows]
+            for pattern in np.unique(patterns).tolist():
+                if blocked[pattern].size:
+                    scores[np.ix_(np.flatnonzero(patterns == pattern), blocked[pattern])] = -np.inf
+            np.minimum(scores, np.float32(1.0), out=scores)
+        elif encoding.mask_left is not None:
+            gate = np.matmul(self._gate_left[rows], self._gate_right_t,
+                             out=self._buffer("gate", n_rows))
+            gate *= np.float32(np.inf)  # never 0: whole numbers minus a threshold ending in .5
+            np.minimum(gate, np.float32(1.0), out=gate)
+            np.minimum(scores, gate, out=scores)
+        else:
+            np.minimum(scores, np.float32(1.0), out=scores)
         scores[forbidden[0], forbidden[1]] = -np.inf
         for (required_left, _), required_right_t in zip(self._required, self._required_t,
                                                           strict=True):
@@ -190,9 +285,6 @@ class ProfileScorer:
             chosen = np.zeros(scores.shape, dtype=np.bool_)
             chosen[bonus[0], bonus[1]] = True
             np.copyto(scores, np.float32(-np.inf), where=~chosen)
-        # Factors are in [0, 1] so the weighted mean is too; only the choices bonus can push a
-        # float32 sum a hair above 1 (-inf, for pairs not allowed, is left alone).
-        np.minimum(scores, np.float32(1.0), out=scores)
         return scores
 
     def column_floor(self, k: int) -> npt.NDArray[np.float32]:
@@ -237,8 +329,8 @@ class ProfileScorer:
 
         def score(start: int) -> tuple[int, int, _Selection]:
             stop = min(start + step, self.n_left)
-            return start, stop, select_block(self.block(slice(start, stop)), k, col_floor,
-                                             row_rank)
+            return start, stop, select_block(self.block(slice(start, stop), reuse=True), k,
+                                             col_floor, row_rank)
 
         starts = range(0, self.n_left, step)
         # Blocks are scored in parallel but merged in order, so the result does not depend on the
@@ -289,16 +381,15 @@ class ProfileScorer:
             scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
             if self._clip_scale and encoding.clipped is not None:
                 overlap = np.einsum("pd,pd->p", self._clip_left[r], self._clip_right[c])
-                scores += np.minimum(overlap, np.float32(encoding.clipped.clip_at)) * np.float32(
-                    self._clip_scale)
+                scores += np.minimum(overlap, self._clip_cap)
             scores = scores.astype(np.float64)
             if self.bonus.rows.size:
                 scores += (self.bonus.lookup(r, c, self.n_right) * self.bonus_share).astype(
                     np.float32)
             scores = np.minimum(scores, 1.0)
             if encoding.mask_left is not None and encoding.mask_right is not None:
-                allowed = np.einsum("pd,pd->p", self._mask_left[r], self._mask_right[c])
-                scores[allowed < encoding.mask_threshold] = -np.inf
+                gate = np.einsum("pd,pd->p", self._gate_left[r], self._gate_right[c])
+                scores[gate < 0] = -np.inf
             if self.forbidden.rows.size:
                 scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
             for required_left, required_right in self._required:
@@ -326,7 +417,7 @@ class ProfileScorer:
         step = self.rows_per_block
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
-            block = self.block(chunk)
+            block = self.block(chunk, reuse=True)
             # float64: the floors carry the large cardinality bonus of the dual prices.
             floor = row_floor[start:start + step, None] + col_floor[None, :]
             local, cols = np.nonzero(block > floor)
