@@ -23,8 +23,8 @@ from .pairs import ExplicitPairs, FloatArray, IntArray, PairSpace
 from .people import Mentee, Mentor, Rules, Weights
 from .results import FactorShare, Match, MatchResult
 
-__all__ = ["deferred_acceptance", "match_stable", "stable_from_lists", "stable_on_space",
-           "stable_result"]
+__all__ = ["deferred_acceptance", "match_stable", "ranked_deferred_acceptance",
+           "stable_from_lists", "stable_on_space", "stable_result"]
 
 
 def deferred_acceptance(list_starts: IntArray, list_mentors: IntArray, rank_keys: IntArray,
@@ -43,45 +43,90 @@ def deferred_acceptance(list_starts: IntArray, list_mentors: IntArray, rank_keys
     [-1, 0]
     """
     n_mentees = len(list_starts) - 1
-    next_choice = list_starts[:-1].copy()
-    list_ends = list_starts[1:]
+    owner = np.repeat(np.arange(n_mentees), np.diff(list_starts))
+    keys = list_mentors * np.int64(n_mentees) + owner
+    if len(rank_keys):
+        # Sorted needles keep the binary searches in cache (random ones cost 10x more).
+        order = np.argsort(keys)
+        where = np.empty(len(keys), dtype=np.int64)
+        where[order] = np.minimum(np.searchsorted(rank_keys, keys[order]), len(rank_keys) - 1)
+        ranks = np.where(rank_keys[where] == keys, rank_values[where], -1)
+    else:
+        ranks = np.full(len(keys), -1, dtype=np.int64)
+    return ranked_deferred_acceptance(list_starts, list_mentors, ranks, capacities)
+
+
+def ranked_deferred_acceptance(list_starts: IntArray, list_mentors: IntArray,
+                               list_ranks: IntArray, capacities: IntArray) -> IntArray:
+    """:func:`deferred_acceptance` with each list entry's rank by its mentor given directly.
+
+    ``list_ranks[p]`` is how mentor ``list_mentors[p]`` ranks the mentee whose list holds entry
+    ``p`` (0 best; ranks of one mentor are distinct), ``-1`` if it does not accept that mentee.
+
+    Examples
+    --------
+    >>> starts, lists = np.array([0, 1, 2]), np.array([0, 0])
+    >>> ranked_deferred_acceptance(starts, lists, np.array([1, 0]), np.array([1])).tolist()
+    [-1, 0]
+    """
+    n_mentees = len(list_starts) - 1
+    # Entries a mentor would refuse are dropped up front: proposing to it changes nothing.
+    owner = np.repeat(np.arange(n_mentees), np.diff(list_starts))
+    acceptable = np.asarray(list_ranks) >= 0
+    owner = owner[acceptable]
+    width = int(list_ranks[acceptable].max(initial=-1)) + 1
+    # One key per entry orders a mentor's proposals: mentor first, then its rank of the mentee.
+    entry_key = list_mentors[acceptable] * np.int64(width) + list_ranks[acceptable]
+    starts = np.searchsorted(owner, np.arange(n_mentees + 1))
+    next_entry, list_ends = starts[:-1].copy(), starts[1:]
+    # What each mentor holds, sorted by key (so grouped by mentor, best first).
+    held_keys = np.zeros(0, np.int64)
     held_mentees = np.zeros(0, np.int64)
-    held_mentors = np.zeros(0, np.int64)
-    held_ranks = np.zeros(0, np.int64)
-    is_free = np.ones(n_mentees, dtype=np.bool_)
-    while True:
-        proposers = np.flatnonzero(is_free & (next_choice < list_ends))
-        if not proposers.size:
-            break
-        mentors = list_mentors[next_choice[proposers]]
-        next_choice[proposers] += 1
-        keys = mentors * np.int64(n_mentees) + proposers
-        where = np.clip(np.searchsorted(rank_keys, keys), 0, max(len(rank_keys) - 1, 0))
-        acceptable = (rank_keys[where] == keys) if len(rank_keys) else np.zeros(
-            len(keys), np.bool_)
-        # Only mentors with new proposals reconsider: their held mentees compete again.
-        touched = np.zeros(len(capacities), dtype=np.bool_)
-        touched[mentors[acceptable]] = True
-        reopened = touched[held_mentors]
-        pool_mentees = np.concatenate([held_mentees[reopened], proposers[acceptable]])
-        pool_mentors = np.concatenate([held_mentors[reopened], mentors[acceptable]])
-        pool_ranks = np.concatenate([held_ranks[reopened], rank_values[where[acceptable]]])
-        order = np.lexsort((pool_ranks, pool_mentors))
-        pool_mentees, pool_mentors, pool_ranks = (pool_mentees[order], pool_mentors[order],
-                                                  pool_ranks[order])
-        group_start = np.flatnonzero(np.r_[True, pool_mentors[1:] != pool_mentors[:-1]])
-        position = np.arange(len(pool_mentors)) - np.repeat(
-            group_start, np.diff(np.r_[group_start, len(pool_mentors)]))
-        keep = position < capacities[pool_mentors]
-        is_free[proposers] = True
-        is_free[pool_mentees[~keep]] = True
-        is_free[pool_mentees[keep]] = False
-        held_mentees = np.concatenate([held_mentees[~reopened], pool_mentees[keep]])
-        held_mentors = np.concatenate([held_mentors[~reopened], pool_mentors[keep]])
-        held_ranks = np.concatenate([held_ranks[~reopened], pool_ranks[keep]])
+    proposers = np.flatnonzero(next_entry < list_ends)
+    while proposers.size:
+        entries = next_entry[proposers]
+        next_entry[proposers] += 1
+        order = np.argsort(entry_key[entries], kind="stable")
+        new_keys, new_mentees = entry_key[entries][order], proposers[order]
+        new_mentors = new_keys // width
+        touched = new_mentors[np.r_[True, new_mentors[1:] != new_mentors[:-1]]]
+        # Only the mentors proposed to reconsider: their held mentees compete again.
+        low = np.searchsorted(held_keys, touched * width)
+        high = np.searchsorted(held_keys, (touched + 1) * width)
+        reopened = _ranges(low, high)
+        pool_keys = np.concatenate([held_keys[reopened], new_keys])
+        pool_mentees = np.concatenate([held_mentees[reopened], new_mentees])
+        order = np.argsort(pool_keys, kind="stable")
+        pool_keys, pool_mentees = pool_keys[order], pool_mentees[order]
+        pool_mentors = pool_keys // width
+        group_start = np.searchsorted(pool_mentors, pool_mentors, side="left")
+        keep = np.arange(len(pool_keys)) - group_start < capacities[pool_mentors]
+        held_keys = np.delete(held_keys, reopened)
+        held_mentees = np.delete(held_mentees, reopened)
+        at = np.searchsorted(held_keys, pool_keys[keep])
+        held_keys = np.insert(held_keys, at, pool_keys[keep])
+        held_mentees = np.insert(held_mentees, at, pool_mentees[keep])
+        rejected = pool_mentees[~keep]
+        proposers = rejected[next_entry[rejected] < list_ends[rejected]]
     match = np.full(n_mentees, -1, dtype=np.int64)
-    match[held_mentees] = held_mentors
+    match[held_mentees] = held_keys // max(width, 1)
     return match
+
+
+def _list_window(cols: IntArray, starts: IntArray, mentees: IntArray, width: int) -> IntArray:
+    """Return the first ``width`` list entries of each of ``mentees`` (padded with ``-1``)."""
+    offset = np.arange(width)
+    index = starts[mentees, None] + offset[None, :]
+    inside = index < starts[mentees + 1, None]
+    window: IntArray = np.where(inside, cols[np.minimum(index, len(cols) - 1)], -1)
+    return window
+
+
+def _ranges(low: IntArray, high: IntArray) -> IntArray:
+    """Return the concatenated index ranges ``low[i]:high[i]``."""
+    length = high - low
+    return (np.repeat(low - np.cumsum(length) + length, length)
+            + np.arange(int(length.sum()), dtype=np.int64))
 
 
 def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int = 50,
@@ -96,28 +141,29 @@ def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int 
     candidates = space.candidates(list_length, reserve=False)
     lists_ready = time.perf_counter()
     rows, cols, scores = candidates.rows, candidates.cols, candidates.scores
-    # Mentee lists: by score descending, then mentor index; cut at list_length.
-    order = np.lexsort((cols, -scores, rows))
+    # Mentee lists: by score descending, then mentor index (the candidates come sorted by row,
+    # then column, and the stable sort keeps that order among equal keys); cut at list_length.
+    # Scores are float32 values, so row + (1 - score) / 2 orders rows, then scores, exactly.
+    order = np.argsort(rows + (1.0 - scores) * 0.5, kind="stable")
     rows, cols, scores = rows[order], cols[order], scores[order]
     starts = np.searchsorted(rows, np.arange(space.n_left + 1))
     rank_in_list = np.arange(len(rows)) - np.repeat(starts[:-1], np.diff(starts))
     keep = rank_in_list < list_length
     rows, cols, scores = rows[keep], cols[keep], scores[keep]
     starts = np.searchsorted(rows, np.arange(space.n_left + 1))
-    # Mentor ranks: by score descending, then mentee index.
-    by_mentor = np.lexsort((rows, -scores, cols))
+    # Mentor ranks: by score descending, then mentee index (rows are in order already).
+    by_mentor = np.argsort(cols + (1.0 - scores) * 0.5, kind="stable")
     mentor_rank = np.empty(len(rows), np.int64)
-    group = np.searchsorted(cols[by_mentor], cols[by_mentor], side="left")
-    mentor_rank[by_mentor] = np.arange(len(rows)) - group
-    keys = cols * np.int64(space.n_left) + rows
-    key_order = np.argsort(keys)
-    match = deferred_acceptance(starts, cols, keys[key_order], mentor_rank[key_order],
-                                capacities)
+    sorted_cols = cols[by_mentor]
+    mentor_rank[by_mentor] = np.arange(len(rows)) - np.searchsorted(sorted_cols, sorted_cols)
+    match = ranked_deferred_acceptance(starts, cols, mentor_rank, capacities)
     accepted = time.perf_counter()
     match_score = np.full(space.n_left, np.nan)
     matched = np.flatnonzero(match >= 0)
-    match_key = match[matched] * np.int64(space.n_left) + matched
-    match_score[matched] = scores[key_order][np.searchsorted(keys[key_order], match_key)]
+    # Each matched mentee's entry: its list holds the mentor once.
+    entry = starts[matched] + np.argmax(
+        _list_window(cols, starts, matched, list_length) == match[matched, None], axis=1)
+    match_score[matched] = scores[entry]
     stats: dict[str, float] = {"stable_matches": int((match >= 0).sum()),
                                "lists_seconds": lists_ready - started,
                                "deferred_acceptance_seconds": accepted - lists_ready}
