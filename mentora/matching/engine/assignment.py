@@ -302,15 +302,21 @@ def _violating_pairs(space: PairSpace, candidates: CandidateSet, mentee_price: I
 
 
 def _merge(candidates: CandidateSet, rows: IntArray, cols: IntArray, scores: FloatArray,
-           n_right: int) -> CandidateSet:
+           n_right: int, flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None,
+           ) -> tuple[CandidateSet, npt.NDArray[np.bool_] | None]:
+    """Return the candidates with the new pairs added (and ``flags`` of old and new pairs
+    carried along to the merged order)."""
     all_rows = np.concatenate([candidates.rows, rows])
     all_cols = np.concatenate([candidates.cols, cols])
     keys, first = np.unique(all_rows * np.int64(n_right) + all_cols, return_index=True)
     all_scores = np.concatenate([candidates.scores, scores])[first]
-    return replace(candidates, rows=keys // n_right, cols=keys % n_right, scores=all_scores)
+    merged = replace(candidates, rows=keys // n_right, cols=keys % n_right, scores=all_scores)
+    return merged, None if flags is None else np.concatenate(flags)[first]
 
 
-def _above(candidates: CandidateSet, threshold: int) -> CandidateSet:
+def _above(candidates: CandidateSet, threshold: int | None) -> CandidateSet:
+    if threshold is None:
+        return candidates
     keep = score_units(candidates.scores) >= threshold
     return replace(candidates, rows=candidates.rows[keep], cols=candidates.cols[keep],
                    scores=candidates.scores[keep])
@@ -342,20 +348,9 @@ def _reduced_costs(graph: CandidateSet, mentee_price: IntArray, mentor_price: In
     return reduced
 
 
-def _restrict(graph: CandidateSet, keys: IntArray, n_right: int) -> CandidateSet:
-    """Return the arcs of ``graph`` whose key (``row * n_right + col``) is in sorted ``keys``."""
-    inside = _in_keys(graph, keys, n_right)
-    return replace(graph, rows=graph.rows[inside], cols=graph.cols[inside],
-                   scores=graph.scores[inside])
-
-
-def _in_keys(graph: CandidateSet, keys: IntArray, n_right: int) -> npt.NDArray[np.bool_]:
-    wanted = graph.rows * np.int64(n_right) + graph.cols
-    if not len(keys):
-        return np.zeros(len(wanted), dtype=np.bool_)
-    where = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    found: npt.NDArray[np.bool_] = keys[where] == wanted
-    return found
+def _subset(graph: CandidateSet, keep: npt.NDArray[np.bool_]) -> CandidateSet:
+    return replace(graph, rows=graph.rows[keep], cols=graph.cols[keep],
+                   scores=graph.scores[keep])
 
 
 def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArray,
@@ -372,10 +367,13 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
     # One more match outweighs any score total when the count comes first.
     bonus = SCORE_SCALE * (space.n_left + 1) if cardinality_first else 0
     memo = _ProofMemo(space.n_left)
-    core_keys: IntArray | None = None
+    # Which candidates the next solve uses (None: all of them).
+    core: npt.NDArray[np.bool_] | None = None
     for _ in range(50):
-        graph = candidates if threshold is None else _above(candidates, threshold)
-        solved = graph if core_keys is None else _restrict(graph, core_keys, space.n_right)
+        in_graph = (np.ones(candidates.size, dtype=np.bool_) if threshold is None
+                    else score_units(candidates.scores) >= threshold)
+        graph = _subset(candidates, in_graph) if threshold is not None else candidates
+        solved = graph if core is None else _subset(candidates, core & in_graph)
         flow_started = time.perf_counter()
         rows, cols, scores = _min_cost_flow(solved, capacities, space.n_left, cardinality_first)
         proof_started = time.perf_counter()
@@ -397,17 +395,21 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
         extra_rows, extra_cols, extra_scores, violating, read = _violating_pairs(
             space, candidates, mentee_price, mentor_price, bonus, threshold, memo)
         stats["rows_rescored"] = stats.get("rows_rescored", 0) + read
+        # The next core: what is in it, and every arc (old or new) within CORE_UNITS of the
+        # prices, matched arcs and violators included.
+        near = _reduced_costs(candidates, mentee_price, mentor_price, bonus) <= CORE_UNITS
+        core = near if core is None else core | near
         if extra_rows.size:
             stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
-            candidates = _merge(candidates, extra_rows, extra_cols, extra_scores, space.n_right)
+            extra = CandidateSet(extra_rows, extra_cols, extra_scores, candidates.row_bound,
+                                 candidates.col_bound)
+            candidates, core = _merge(
+                candidates, extra_rows, extra_cols, extra_scores, space.n_right,
+                (core, _reduced_costs(extra, mentee_price, mentor_price, bonus) <= CORE_UNITS))
         if not violating.any() and not graph_violating:
             stats["proof_seconds"] = (stats.get("proof_seconds", 0)
                                       + time.perf_counter() - proof_started)
             return candidates, rows, cols, scores, (dual - primal) / SCORE_SCALE
-        graph = candidates if threshold is None else _above(candidates, threshold)
-        near = _reduced_costs(graph, mentee_price, mentor_price, bonus) <= CORE_UNITS
-        keys = graph.rows[near] * np.int64(space.n_right) + graph.cols[near]
-        core_keys = keys if core_keys is None else np.union1d(core_keys, keys)
         stats["proof_seconds"] = (stats.get("proof_seconds", 0)
                                   + time.perf_counter() - proof_started)
     raise RuntimeError("optimality proof did not converge")
@@ -496,7 +498,7 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
         if not rows.size:
             return candidates, threshold
         stats["pairs_added"] = stats.get("pairs_added", 0) + int(rows.size)
-        candidates, low = _merge(candidates, rows, cols, scores, space.n_right), threshold
+        candidates, low = _merge(candidates, rows, cols, scores, space.n_right)[0], threshold
 
 
 def solve_assignment(space: PairSpace, capacities: IntArray, *,

@@ -23,6 +23,7 @@ from ortools.graph.python import min_cost_flow
 
 from .assignment import SCORE_SCALE, score_units
 from .availability import week_slots
+from .collector import collector_paused
 from .features import weekly_slot_matrix
 from .one_on_one import TextVectors, prepare_mentor_pairs
 from .pairs import CandidateSet, ColumnTopK, IntArray, top_k_of_block
@@ -150,6 +151,7 @@ def _topic(members: Sequence[Profile], facilitator: Profile) -> str | None:
     return min(pool, key=lambda item: (-item[0], item[1]))[1] if pool else None
 
 
+@collector_paused()
 def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
                  min_size: int = 5, max_size: int = 7, weights: Weights | None = None,
                  rules: Rules | None = None, min_common_hours: int = 1,

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .assignment import Objective, solve_assignment
+from .collector import collector_paused
 from .constraints import choice_pairs, forbidden_pairs
 from .embeddings import EmbeddingCache, TextEmbedder, default_embedder
 from .errors import InvalidInstance
@@ -130,6 +131,7 @@ def prepare_mentor_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *
     return MentorPairs(ordered_mentees, eligible, scorer, capacities)
 
 
+@collector_paused()
 def match_one_on_one(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
                      weights: Weights | None = None, rules: Rules | None = None,
                      objective: Objective = "max_total", text_vectors: TextVectors | None = None,
@@ -178,6 +180,7 @@ def match_one_on_one(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
                        f"min-cost-flow/{objective}", stats)
 
 
+@collector_paused()
 def match_scores(mentee_ids: Sequence[str], mentor_capacities: Mapping[str, int],
                  scores: Iterable[tuple[str, str, float]], *,
                  objective: Objective = "max_total") -> MatchResult:

@@ -18,6 +18,7 @@ import numpy as np
 import rustworkx
 
 from .assignment import SCORE_SCALE, solve_assignment
+from .collector import collector_paused
 from .constraints import forbidden_pairs
 from .errors import InvalidInstance
 from .explain import explain_pairs
@@ -75,6 +76,7 @@ def _result(ids: Sequence[str], pairs: list[tuple[int, int]], edge_score: dict[t
                       "relaxation+blossom/knn", stats)
 
 
+@collector_paused()
 def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
                 rules: Rules | None = None, k: int = 20, text_vectors: TextVectors | None = None,
                 explain: bool = True, blossom_limit: int = 3000) -> PeerResult:
@@ -144,6 +146,7 @@ def match_peers(peers: Sequence[Peer], *, weights: Weights | None = None,
     return _result(ids, pairs, edge_score, upper_bound, started, stats, explanations)
 
 
+@collector_paused()
 def match_peer_scores(people: Sequence[str], scores: Iterable[tuple[str, str, float]],
                       ) -> PeerResult:
     """Pair people from explicit allowed pairs; the graph is complete, so the gap is 0.

@@ -418,12 +418,14 @@ class ProfileScorer:
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
             block = self.block(chunk, reuse=True)
-            # float64: the floors carry the large cardinality bonus of the dual prices.
-            floor = row_floor[start:start + step, None] + col_floor[None, :]
-            local, cols = np.nonzero(block > floor)
-            out_rows.append(chunk[local])
-            out_cols.append(cols.astype(np.int64))
-            out_scores.append(block[local, cols].astype(np.float64))
+            # float64: the floors carry the large cardinality bonus of the dual prices; slabs of
+            # rows keep the float64 floors small enough to stay in cache.
+            for slab in range(0, len(chunk), 32):
+                floor = row_floor[start + slab:start + slab + 32, None] + col_floor[None, :]
+                local, cols = np.nonzero(block[slab:slab + 32] > floor)
+                out_rows.append(chunk[slab + local])
+                out_cols.append(cols.astype(np.int64))
+                out_scores.append(block[slab + local, cols].astype(np.float64))
         if not out_rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)

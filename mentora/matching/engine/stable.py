@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .assignment import solve_assignment
+from .collector import collector_paused
 from .errors import InvalidInstance
 from .explain import explain_pairs
 from .one_on_one import TextVectors, check_unique_ids, prepare_mentor_pairs
@@ -224,6 +225,7 @@ def stable_from_lists(mentee_lists: Mapping[str, Sequence[str]],
     return {mentees[i]: mentors[j] for i, j in enumerate(match.tolist()) if j >= 0}
 
 
+@collector_paused()
 def match_stable(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
                  weights: Weights | None = None, rules: Rules | None = None,
                  list_length: int = 50, second_pass: bool = True,
