@@ -28,6 +28,8 @@ _Selection = tuple[tuple[IntArray, IntArray, _Float32], tuple[IntArray, IntArray
                    _Float32]
 
 BLOCK_CELLS = 8_000_000
+#: Blocks split for the threads still hold this many rows (small products waste BLAS time).
+MIN_BLOCK_ROWS = 256
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
 RESERVE_COLUMN_SHARE = 0.005
 #: A row keeps in reserve what beats the score of this rank in a sample of its columns.
@@ -219,7 +221,7 @@ class ProfileScorer:
         Small spaces still get a few blocks per scoring thread, so both threads stay busy.
         """
         spread = -(-self.n_left // (4 * SCORING_THREADS))
-        return max(1, min(BLOCK_CELLS // max(self.n_right, 1), max(spread, 256)))
+        return max(1, min(BLOCK_CELLS // max(self.n_right, 1), max(spread, MIN_BLOCK_ROWS)))
 
     def _buffer(self, name: str, n_rows: int) -> npt.NDArray[np.float32]:
         """Return this thread's scratch array ``name`` of ``n_rows`` × all columns.
@@ -421,8 +423,9 @@ class ProfileScorer:
             # float64: the floors carry the large cardinality bonus of the dual prices; slabs of
             # rows keep the float64 floors small enough to stay in cache.
             for slab in range(0, len(chunk), 32):
-                floor = row_floor[start + slab:start + slab + 32, None] + col_floor[None, :]
-                local, cols = np.nonzero(block[slab:slab + 32] > floor)
+                end = min(slab + 32, len(chunk))
+                floor = row_floor[start + slab:start + end, None] + col_floor[None, :]
+                local, cols = np.nonzero(block[slab:end] > floor)
                 out_rows.append(chunk[slab + local])
                 out_cols.append(cols.astype(np.int64))
                 out_scores.append(block[slab + local, cols].astype(np.float64))
