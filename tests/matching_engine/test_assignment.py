@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from unittest import mock
 
 import numpy as np
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mentora.matching.engine import match_scores
+from mentora.matching.engine import pairs as pairs_module
 from mentora.matching.engine.assignment import solve_assignment
 from mentora.matching.engine.pairs import ExplicitPairs
 
@@ -133,3 +135,30 @@ def test_ties_are_broken_by_id() -> None:
     first = match_scores(["b", "a"], {"x": 1}, scores).matches
     second = match_scores(["a", "b"], {"x": 1}, list(reversed(scores))).matches
     assert first == second
+
+
+@settings(max_examples=500, deadline=None)
+@given(instances(), st.sampled_from(["max_total", "fair"]))
+def test_a_long_explicit_list_is_pruned_and_still_solved_optimally(
+        instance: tuple[list[str], dict[str, int], list[tuple[str, str, float]]],
+        objective: str) -> None:
+    """Past ``EXPLICIT_WHOLE_PAIRS`` (0 here) only each row's and column's best pair is a
+    candidate; the proof adds what is missing, so count, minimum and total stay optimal."""
+    mentees, mentors, scores = instance
+    indexed, capacities = _indexed(mentees, mentors, scores)
+    space = ExplicitPairs(len(mentees), len(mentors),
+                          np.array([r for r, _ in indexed], np.int64),
+                          np.array([c for _, c in indexed], np.int64),
+                          np.array(list(indexed.values())))
+    with mock.patch.object(pairs_module, "EXPLICIT_WHOLE_PAIRS", 0):
+        assert space.candidates(1).size <= len(mentees) + len(mentors)
+        result = solve_assignment(space, np.array(capacities, np.int64), k=1,
+                                  objective="fair" if objective == "fair" else "max_total")
+    count, total = best_assignment(indexed, len(mentees), capacities)
+    assert len(result.rows) == count and result.gap == 0.0
+    if objective == "fair":
+        bottleneck = best_bottleneck(indexed, len(mentees), capacities)
+        if bottleneck is not None:
+            assert float(result.scores.min()) == bottleneck
+            total = best_assignment(indexed, len(mentees), capacities, bottleneck)[1]
+    assert abs(float(result.scores.sum()) - total) < 1e-9

@@ -15,8 +15,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace", "select_block",
-           "top_k_of_block"]
+__all__ = ["EXPLICIT_WHOLE_PAIRS", "CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace",
+           "select_block", "top_k_of_block"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -87,6 +87,32 @@ def _sorted_unique(rows: IntArray, cols: IntArray, scores: FloatArray, n_right: 
     return keys // n_right, keys % n_right, scores[first]
 
 
+#: Explicit lists up to this many pairs go to the solver whole.
+EXPLICIT_WHOLE_PAIRS = 200_000
+
+
+def _best_per_group(groups: IntArray, scores: FloatArray, n_groups: int, k: int,
+                    ) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Return which entries are among their group's ``k`` best (ties: earlier entry) and each
+    group's ``k``-th best score (``-inf`` for a group with at most ``k`` entries).
+
+    Examples
+    --------
+    >>> keep, bound = _best_per_group(np.array([0, 0, 0, 1]), np.array([0.2, 0.9, 0.5, 0.1]),
+    ...                               2, 2)
+    >>> keep.tolist(), bound.tolist()
+    ([False, True, True, True], [0.5, -inf])
+    """
+    order = np.lexsort((-scores, groups))
+    starts = np.searchsorted(groups[order], np.arange(n_groups + 1))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - np.repeat(starts[:-1], np.diff(starts))
+    bound = np.full(n_groups, -np.inf)
+    full = np.flatnonzero(np.diff(starts) > k)
+    bound[full] = scores[order[starts[full] + k - 1]]
+    return rank < k, bound
+
+
 class ExplicitPairs:
     """An explicit list of allowed pairs with their scores (all of them are candidates).
 
@@ -109,9 +135,16 @@ class ExplicitPairs:
         self._row_starts = np.searchsorted(self.rows, np.arange(n_left + 1))
 
     def candidates(self, k: int, *, reserve: bool = True) -> CandidateSet:
-        """Return all pairs: an explicit list is small enough to use whole."""
-        return CandidateSet(self.rows, self.cols, self.scores,
-                            np.full(self.n_left, -np.inf), np.full(self.n_right, -np.inf))
+        """Return every pair of a short list; of a long one, each row's and each column's
+        ``k`` best, bounded by their ``k``-th best scores (the proof checks the rest)."""
+        if self.rows.size <= EXPLICIT_WHOLE_PAIRS or k < 1:
+            return CandidateSet(self.rows, self.cols, self.scores,
+                                np.full(self.n_left, -np.inf), np.full(self.n_right, -np.inf))
+        keep_row, row_bound = _best_per_group(self.rows, self.scores, self.n_left, k)
+        keep_col, col_bound = _best_per_group(self.cols, self.scores, self.n_right, k)
+        keep = keep_row | keep_col
+        return CandidateSet(self.rows[keep], self.cols[keep], self.scores[keep], row_bound,
+                            col_bound)
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """Return the listed pairs of ``rows``."""
