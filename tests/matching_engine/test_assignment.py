@@ -39,6 +39,13 @@ def _indexed(mentees: list[str], mentors: dict[str, int],
     return {(row[e], col[m]): s for e, m, s in scores}, list(mentors.values())
 
 
+def _space(n_mentees: int, n_mentors: int, indexed: dict[tuple[int, int], float],
+           ) -> ExplicitPairs:
+    return ExplicitPairs(n_mentees, n_mentors, np.array([r for r, _ in indexed], np.int64),
+                         np.array([c for _, c in indexed], np.int64),
+                         np.array(list(indexed.values())))
+
+
 @settings(max_examples=500, deadline=None)
 @given(instances())
 def test_matches_are_feasible(instance: tuple[list[str], dict[str, int],
@@ -111,10 +118,7 @@ def test_total_only_objective_equals_the_brute_force_optimum(
     """Without the count first (used for the peer bound) the total alone is maximal."""
     mentees, mentors, scores = instance
     indexed, capacities = _indexed(mentees, mentors, scores)
-    space = ExplicitPairs(len(mentees), len(mentors),
-                          np.array([r for r, _ in indexed], np.int64),
-                          np.array([c for _, c in indexed], np.int64),
-                          np.array(list(indexed.values())))
+    space = _space(len(mentees), len(mentors), indexed)
     result = solve_assignment(space, np.array(capacities, np.int64), k=1,
                               cardinality_first=False)
     slots = [col for col, capacity in enumerate(capacities) for _ in range(capacity)]
@@ -146,10 +150,7 @@ def test_a_long_explicit_list_is_pruned_and_still_solved_optimally(
     candidate; the proof adds what is missing, so count, minimum and total stay optimal."""
     mentees, mentors, scores = instance
     indexed, capacities = _indexed(mentees, mentors, scores)
-    space = ExplicitPairs(len(mentees), len(mentors),
-                          np.array([r for r, _ in indexed], np.int64),
-                          np.array([c for _, c in indexed], np.int64),
-                          np.array(list(indexed.values())))
+    space = _space(len(mentees), len(mentors), indexed)
     with mock.patch.object(pairs_module, "EXPLICIT_WHOLE_PAIRS", 0):
         assert space.candidates(1).size <= len(mentees) + len(mentors)
         result = solve_assignment(space, np.array(capacities, np.int64), k=1,
