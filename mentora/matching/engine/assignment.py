@@ -476,9 +476,24 @@ def _fair_threshold(space: PairSpace, candidates: CandidateSet, capacities: IntA
     no better bottleneck exists in the full space.
     """
     while True:
-        values = np.unique(score_units(candidates.scores))
+        units = score_units(candidates.scores)
+        values = np.unique(units)
         values = values[values >= low]
         lo, hi = 0, len(values) - 1  # values[lo] is feasible
+        # Every row's best pair is a candidate, so when all rows with a pair must be matched no
+        # bottleneck exceeds the worst of those best scores: probe it first, then bisect below.
+        best = np.full(space.n_left, NO_PAIR, dtype=np.int64)
+        np.maximum.at(best, candidates.rows, units)
+        if target == int((best > NO_PAIR).sum()) and len(values):
+            hi = max(int(np.searchsorted(values, best[best > NO_PAIR].min(), side="right")) - 1,
+                     0)
+            if hi > lo:
+                stats["max_flows"] = stats.get("max_flows", 0) + 1
+                if _max_matching(_above(candidates, int(values[hi])), capacities,
+                                 space.n_left)[0] >= target:
+                    lo = hi
+                else:
+                    hi -= 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
             stats["max_flows"] = stats.get("max_flows", 0) + 1
