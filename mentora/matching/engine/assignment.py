@@ -30,8 +30,10 @@ __all__ = ["SCORE_SCALE", "Assignment", "Objective", "score_units", "solve_assig
 Objective = Literal["max_total", "fair"]
 #: Scores are solved as integers of this many units per 1.0 (exact for the rounded scores).
 SCORE_SCALE = 1_000_000
-#: Pairs better than the prices by at most this many units are float noise, not violations.
-TOLERANCE_UNITS = 2
+#: Pairs better than the prices by more than this many units violate them. 0: the proof is exact
+#: in units (a pair's units are fixed once it is a candidate, so no float noise needs forgiving;
+#: 2 was tried and accepted a real 1-unit improvement as noise).
+TOLERANCE_UNITS = 0
 #: Pairs this close to their prices (units) are added while a row is re-scored anyway, so that
 #: later proof rounds need not read the row again.
 NEAR_UNITS = 20_000

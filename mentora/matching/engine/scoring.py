@@ -196,12 +196,11 @@ class ProfileScorer:
         self._blocked: tuple[npt.NDArray[np.intp], list[npt.NDArray[np.intp]]] | None = None
         self._clip_scale = 0.0
         if clipped is not None and clipped.clip_at is not None:
-            # The weight share is folded into the left side: min(s·overlap, s·target) is the
-            # factor's contribution, one product and one minimum per block.
+            # Overlaps are whole hours, exact in float32 whatever the summation order, so blocks
+            # and pair-by-pair scores agree; the weight share multiplies after the cap.
             self._clip_scale = clipped.weight / encoding.total_weight / clipped.clip_at
-            self._clip_left, self._clip_right = compress_columns(
-                clipped.left * np.float32(self._clip_scale), clipped.right)
-            self._clip_cap = np.float32(clipped.clip_at * self._clip_scale)
+            self._clip_left, self._clip_right = compress_columns(clipped.left, clipped.right)
+            self._clip_cap = np.float32(clipped.clip_at)
             self._clip_right_t = np.ascontiguousarray(self._clip_right.T)
         if encoding.mask_left is not None and encoding.mask_right is not None:
             # A constant column moves the threshold into the product: a pair is allowed where
@@ -250,6 +249,7 @@ class ProfileScorer:
             overlap = np.matmul(self._clip_left[rows], self._clip_right_t,
                                 out=self._buffer("overlap", n_rows))
             np.minimum(overlap, self._clip_cap, out=overlap)
+            overlap *= np.float32(self._clip_scale)
             scores += overlap
         if isinstance(rows, slice):
             start, stop, _ = rows.indices(self.n_left)
@@ -383,7 +383,7 @@ class ProfileScorer:
             scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
             if self._clip_scale and encoding.clipped is not None:
                 overlap = np.einsum("pd,pd->p", self._clip_left[r], self._clip_right[c])
-                scores += np.minimum(overlap, self._clip_cap)
+                scores += np.minimum(overlap, self._clip_cap) * np.float32(self._clip_scale)
             scores = scores.astype(np.float64)
             if self.bonus.rows.size:
                 scores += (self.bonus.lookup(r, c, self.n_right) * self.bonus_share).astype(
