@@ -316,12 +316,13 @@ def _merge(candidates: CandidateSet, rows: IntArray, cols: IntArray, scores: Flo
     return merged, None if flags is None else np.concatenate(flags)[first]
 
 
-def _above(candidates: CandidateSet, threshold: int | None) -> CandidateSet:
-    if threshold is None:
-        return candidates
-    keep = score_units(candidates.scores) >= threshold
-    return replace(candidates, rows=candidates.rows[keep], cols=candidates.cols[keep],
-                   scores=candidates.scores[keep])
+def _subset(graph: CandidateSet, keep: npt.NDArray[np.bool_]) -> CandidateSet:
+    return replace(graph, rows=graph.rows[keep], cols=graph.cols[keep],
+                   scores=graph.scores[keep])
+
+
+def _above(candidates: CandidateSet, threshold: int) -> CandidateSet:
+    return _subset(candidates, score_units(candidates.scores) >= threshold)
 
 
 def _reserve_where(candidates: CandidateSet, test: Callable[[IntArray, IntArray, IntArray],
@@ -350,11 +351,6 @@ def _reduced_costs(graph: CandidateSet, mentee_price: IntArray, mentor_price: In
     return reduced
 
 
-def _subset(graph: CandidateSet, keep: npt.NDArray[np.bool_]) -> CandidateSet:
-    return replace(graph, rows=graph.rows[keep], cols=graph.cols[keep],
-                   scores=graph.scores[keep])
-
-
 def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArray,
                   stats: dict[str, float], threshold: int | None = None,
                   cardinality_first: bool = True,
@@ -372,10 +368,10 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
     # Which candidates the next solve uses (None: all of them).
     core: npt.NDArray[np.bool_] | None = None
     for _ in range(50):
-        in_graph = (np.ones(candidates.size, dtype=np.bool_) if threshold is None
-                    else score_units(candidates.scores) >= threshold)
-        graph = _subset(candidates, in_graph) if threshold is not None else candidates
-        solved = graph if core is None else _subset(candidates, core & in_graph)
+        in_graph = None if threshold is None else score_units(candidates.scores) >= threshold
+        graph = candidates if in_graph is None else _subset(candidates, in_graph)
+        keep = core if core is None or in_graph is None else core & in_graph
+        solved = graph if keep is None else _subset(candidates, keep)
         flow_started = time.perf_counter()
         rows, cols, scores = _min_cost_flow(solved, capacities, space.n_left, cardinality_first)
         proof_started = time.perf_counter()
@@ -397,23 +393,19 @@ def _solve_proven(space: PairSpace, candidates: CandidateSet, capacities: IntArr
         extra_rows, extra_cols, extra_scores, violating, read = _violating_pairs(
             space, candidates, mentee_price, mentor_price, bonus, threshold, memo)
         stats["rows_rescored"] = stats.get("rows_rescored", 0) + read
+        if extra_rows.size:
+            stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
+            carried = None if core is None else (core, np.zeros(extra_rows.size, np.bool_))
+            candidates, core = _merge(candidates, extra_rows, extra_cols, extra_scores,
+                                      space.n_right, carried)
         # The next core: what is in it, and every arc (old or new) within CORE_UNITS of the
         # prices, matched arcs and violators included.
         near = _reduced_costs(candidates, mentee_price, mentor_price, bonus) <= CORE_UNITS
         core = near if core is None else core | near
-        if extra_rows.size:
-            stats["pairs_added"] = stats.get("pairs_added", 0) + int(extra_rows.size)
-            extra = CandidateSet(extra_rows, extra_cols, extra_scores, candidates.row_bound,
-                                 candidates.col_bound)
-            candidates, core = _merge(
-                candidates, extra_rows, extra_cols, extra_scores, space.n_right,
-                (core, _reduced_costs(extra, mentee_price, mentor_price, bonus) <= CORE_UNITS))
-        if not violating.any() and not graph_violating:
-            stats["proof_seconds"] = (stats.get("proof_seconds", 0)
-                                      + time.perf_counter() - proof_started)
-            return candidates, rows, cols, scores, (dual - primal) / SCORE_SCALE
         stats["proof_seconds"] = (stats.get("proof_seconds", 0)
                                   + time.perf_counter() - proof_started)
+        if not violating.any() and not graph_violating:
+            return candidates, rows, cols, scores, (dual - primal) / SCORE_SCALE
     raise RuntimeError("optimality proof did not converge")
 
 
