@@ -10,6 +10,7 @@ from mentora.matching.engine import (
     Rules,
     Weights,
     match_one_on_one,
+    pairs,
     prepare_mentor_pairs,
     scoring,
 )
@@ -81,3 +82,19 @@ def test_optimum_does_not_depend_on_the_block_size(monkeypatch: pytest.MonkeyPat
     assert whole.optimality_gap == split.optimality_gap == 0.0
     assert split.matched_count == whole.matched_count
     assert split.total_score == pytest.approx(whole.total_score, abs=1e-5)
+
+
+@pytest.mark.parametrize("rank", [1, 2, 16, 63])
+def test_row_ranks_equal_a_partition_of_every_row(rank: int) -> None:
+    """The sampled row floors of the stream: ties, -inf runs and rows of one value included."""
+    rng = np.random.default_rng(rank)
+    sample = rng.choice(np.linspace(0, 1, 50), size=(60, 512)).astype(np.float32)
+    sample[rng.random(sample.shape) < 0.3] = -np.inf
+    sample[5] = -np.inf
+    sample[6] = 0.25
+    sample[7, :rank] = 0.9  # the answer sits entirely in the first eighth
+    sample[8, -rank:] = 1.0  # ... or entirely outside it
+    want = np.partition(sample, 512 - rank, axis=1)[:, 512 - rank]
+    got = pairs._rank_in_rows(sample, rank)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, want)

@@ -413,25 +413,33 @@ class ProfileScorer:
         rows, first = np.unique(np.asarray(rows, np.int64), return_index=True)
         row_floor = np.asarray(row_floor, np.float64)[first]
         col_floor = np.asarray(col_floor, np.float64)
-        out_rows: list[IntArray] = []
-        out_cols: list[IntArray] = []
-        out_scores: list[FloatArray] = []
-        step = self.rows_per_block
-        for start in range(0, len(rows), step):
+        # A few rows still go to both threads.
+        step = max(1, min(self.rows_per_block, -(-len(rows) // SCORING_THREADS)))
+
+        def read(start: int) -> tuple[IntArray, IntArray, FloatArray]:
             chunk = rows[start:start + step]
             block = self.block(chunk, reuse=True)
+            found: list[tuple[IntArray, IntArray, FloatArray]] = []
             # float64: the floors carry the large cardinality bonus of the dual prices; slabs of
             # rows keep the float64 floors small enough to stay in cache.
             for slab in range(0, len(chunk), 32):
                 end = min(slab + 32, len(chunk))
                 floor = row_floor[start + slab:start + end, None] + col_floor[None, :]
                 local, cols = np.nonzero(block[slab:end] > floor)
-                out_rows.append(chunk[slab + local])
-                out_cols.append(cols.astype(np.int64))
-                out_scores.append(block[slab + local, cols].astype(np.float64))
-        if not out_rows:
+                found.append((chunk[slab + local], cols.astype(np.int64),
+                              block[slab + local, cols].astype(np.float64)))
+            return (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
+                    np.concatenate([f[2] for f in found]))
+
+        starts = range(0, len(rows), step)
+        if not len(starts):
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_scores)
+        # Chunks are read in parallel (one BLAS thread each) and joined in order.
+        with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
+                ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+            parts = list(pool.map(read, starts) if len(starts) > 1 else map(read, starts))
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                np.concatenate([p[2] for p in parts]))
 
     def factor_values(self, rows: IntArray, cols: IntArray) -> dict[str, FloatArray]:
         """Return each factor's value in [0, 1] for the pairs ``(rows[p], cols[p])``."""
