@@ -14,6 +14,7 @@ from mentora.matching.engine import (
     prepare_mentor_pairs,
     scoring,
 )
+from mentora.matching.engine.people import Mentee, Mentor, Profile
 from mentora.matching.engine.synthetic import synthetic_population
 
 POPULATION = synthetic_population(150, 40, seed=7)
@@ -98,3 +99,40 @@ def test_row_ranks_equal_a_partition_of_every_row(rank: int) -> None:
     got = pairs._rank_in_rows(sample, rank)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, want)
+
+
+def test_rows_scored_by_pattern_equal_the_full_block() -> None:
+    """Rows grouped by language / time-zone pattern, each scored on the columns it may meet,
+    give exactly the allowed pairs of the full block — one row, a few, or all of them."""
+    scorer = _prepared()
+    assert scorer._allowed is not None and len(scorer._allowed) > 1
+    full = scorer.block(slice(0, scorer.n_left)).astype(np.float64)
+    assert np.isinf(full).any()
+    pattern = scorer._blocked[0] if scorer._blocked is not None else None
+    assert pattern is not None
+    narrow = int(np.argmin([len(cols) for cols in scorer._allowed]))
+    for rows in (np.array([0]), np.flatnonzero(pattern == narrow)[:2], np.array([3, 90, 149]),
+                 np.arange(scorer.n_left)):
+        got_rows, got_cols, got_scores = scorer.score_rows(rows)
+        want_rows, want_cols = np.nonzero(np.isfinite(full[rows]))
+        got = np.lexsort((got_cols, got_rows))
+        want = np.lexsort((want_cols, rows[want_rows]))
+        assert np.array_equal(got_rows[got], rows[want_rows][want])
+        assert np.array_equal(got_cols[got], want_cols[want])
+        # A product over fewer columns may round the last float32 bit differently.
+        np.testing.assert_allclose(got_scores[got], full[rows[want_rows], want_cols][want],
+                                   atol=1e-6)
+
+
+def test_a_row_that_may_meet_no_mentor_gets_no_pair() -> None:
+    """Two patterns, one of which meets no mentor (no time-zone gap allowed)."""
+    mentees = [Mentee("e0", Profile(time_zone="UTC")),
+               Mentee("e1", Profile(time_zone="Asia/Tokyo"))]
+    mentors = [Mentor("m0", capacity=2, profile=Profile(time_zone="UTC"))]
+    prepared = prepare_mentor_pairs(mentees, mentors, weights=Weights(text=0.0),
+                                    rules=Rules(max_time_zone_gap_hours=0.0))
+    rows, cols, _ = prepared.scorer.score_rows(np.arange(2))
+    assert rows.tolist() == [0] and cols.tolist() == [0]
+    result = match_one_on_one(mentees, mentors, weights=Weights(text=0.0),
+                              rules=Rules(max_time_zone_gap_hours=0.0), explain=False)
+    assert [(m.mentee, m.mentor) for m in result.matches] == [("e0", "m0")]

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import max_flow, min_cost_flow
 
-from .pairs import CandidateSet, FloatArray, IntArray, PairSpace
+from .pairs import CandidateSet, FloatArray, IntArray, PairSpace, index_ranges
 
 __all__ = ["SCORE_SCALE", "Assignment", "Objective", "score_units", "solve_assignment"]
 
@@ -134,18 +134,21 @@ def _prices(candidates: CandidateSet, weights: IntArray, match_col: IntArray,
     src = candidates.cols[edge]
     dst = match_col[candidates.rows[edge]]
     length = match_weight[candidates.rows[edge]] - weights[edge]
-    # Bellman-Ford, relaxing only the edges out of mentors whose distance just fell.
-    changed = np.ones(n_right, dtype=np.bool_)
+    # Bellman-Ford, relaxing only the edges out of mentors whose distance just fell: edges are
+    # grouped by mentor once, so a round costs what it relaxes, not a pass over every edge.
+    by_src = np.argsort(src, kind="stable")
+    src, dst, length = src[by_src], dst[by_src], length[by_src]
+    starts = np.searchsorted(src, np.arange(n_right + 1))
+    changed = np.arange(n_right)
     for _ in range(n_right + 1):
-        active = np.flatnonzero(changed[src])
+        active = index_ranges(starts[changed], starts[changed + 1])
         reached = distance[src[active]] + length[active]
         targets = dst[active]
         better = reached < distance[targets]
         if not better.any():
             break
         np.minimum.at(distance, targets[better], reached[better])
-        changed[:] = False
-        changed[targets[better]] = True
+        changed = np.unique(targets[better])
     else:
         raise RuntimeError("negative cycle: the candidate solution is not optimal")
     profit = weights - distance[candidates.cols]

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = ["EXPLICIT_WHOLE_PAIRS", "CandidateSet", "ColumnTopK", "ExplicitPairs", "PairSpace",
-           "select_block", "top_k_of_block"]
+           "index_ranges", "select_block", "top_k_of_block"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -85,6 +85,19 @@ def _sorted_unique(rows: IntArray, cols: IntArray, scores: FloatArray, n_right: 
     keys = rows * np.int64(n_right) + cols
     keys, first = np.unique(keys, return_index=True)
     return keys // n_right, keys % n_right, scores[first]
+
+
+def index_ranges(low: IntArray, high: IntArray) -> IntArray:
+    """Return the concatenated index ranges ``low[i]:high[i]``.
+
+    Examples
+    --------
+    >>> index_ranges(np.array([2, 7]), np.array([4, 8])).tolist()
+    [2, 3, 7]
+    """
+    length = high - low
+    return (np.repeat(low - np.cumsum(length) + length, length)
+            + np.arange(int(length.sum()), dtype=np.int64))
 
 
 #: Explicit lists up to this many pairs go to the solver whole.
@@ -262,7 +275,8 @@ def _row_top_k(block: npt.NDArray[np.float32], k: int,
 
 
 class ColumnTopK:
-    """Each column's running top ``k`` over streamed row blocks (ties: lower row first).
+    """Each column's running top ``k`` over streamed rows (ties: lower row first, whatever the
+    order rows are offered in).
 
     Entries beating a column's current ``k``-th best are buffered and compacted now and then,
     so a block costs one comparison pass instead of a partition of every column.
@@ -311,8 +325,9 @@ class ColumnTopK:
 
     def add_entries(self, rows: IntArray, cols: IntArray,
                     values: npt.NDArray[np.float32]) -> None:
-        """Offer scattered entries (``rows`` absolute, finite ``values``)."""
-        better = values > self.kth[cols]
+        """Offer scattered entries (``rows`` absolute, finite ``values``), in any row order."""
+        # Ties with the running k-th best stay: a lower row offered later wins them.
+        better = values >= self.kth[cols]
         self._rows.append(rows[better].astype(np.int64))
         self._cols.append(cols[better].astype(np.int64))
         self._values.append(values[better])
@@ -325,8 +340,14 @@ class ColumnTopK:
         cols = np.concatenate(self._cols) if self._cols else np.zeros(0, np.int64)
         values = (np.concatenate(self._values) if self._values
                   else np.zeros(0, np.float32))
-        # Column, then descending value; stable, so ties keep the earlier (lower) row first.
-        order = np.argsort(cols + (1.0 - values.astype(np.float64)) * 0.5, kind="stable")
+        # Column, then descending value, then row.
+        key = cols + (1.0 - values.astype(np.float64)) * 0.5
+        order = np.argsort(key, kind="stable")
+        tied = np.flatnonzero(np.diff(key[order]) == 0)
+        if tied.size:
+            # Equal keys sit next to each other: order just those positions by row.
+            at = np.union1d(tied, tied + 1)
+            order[at] = order[at][np.lexsort((rows[order[at]], key[order[at]]))]
         rows, cols, values = rows[order], cols[order], values[order]
         starts = np.searchsorted(cols, np.arange(self.n_cols + 1))
         position = np.arange(len(cols)) - np.repeat(starts[:-1], np.diff(starts))

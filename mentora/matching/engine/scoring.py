@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from .features import ProfileEncoding
-from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, select_block
+from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, index_ranges, select_block
 
 __all__ = ["ProfileScorer", "SparsePairs", "compress_columns"]
 
@@ -114,6 +115,27 @@ def _blocked_columns(gate_left: npt.NDArray[np.float32], gate_right: npt.NDArray
                          for pattern in range(len(left_patterns))]
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The right-hand matrices of a set of columns: all of them (``cols`` is ``None``) or
+    those a pattern of rows may meet, with each column's ``position`` among them (-1: not)."""
+
+    cols: IntArray | None
+    position: IntArray | None
+    right_t: npt.NDArray[np.float32]
+    clip_right_t: npt.NDArray[np.float32] | None
+    required_t: list[npt.NDArray[np.float32]]
+
+
+def _local(entries: tuple[IntArray, IntArray, FloatArray], position: IntArray,
+           ) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return sparse ``(row, col, value)`` entries with columns made local (``position``),
+    dropping those in columns outside the block."""
+    cols = position[entries[1]]
+    inside = cols >= 0
+    return entries[0][inside], cols[inside], entries[2][inside]
+
+
 class SparsePairs:
     """A sparse set of (row, col) pairs with values, indexed by row for block lookups.
 
@@ -139,10 +161,10 @@ class SparsePairs:
 
     def in_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """Return the entries of ``rows``, rows given as positions in ``rows``."""
-        position = np.full(self.n_rows, -1, dtype=np.int64)
-        position[rows] = np.arange(len(rows))
-        keep = position[self.rows] >= 0
-        return position[self.rows[keep]], self.cols[keep], self.values[keep]
+        rows = np.asarray(rows, np.int64)
+        low, high = self._starts[rows], self._starts[rows + 1]
+        index = index_ranges(low, high)
+        return np.repeat(np.arange(len(rows)), high - low), self.cols[index], self.values[index]
 
     def lookup(self, rows: IntArray, cols: IntArray, n_cols: int) -> FloatArray:
         """Return the value of each (row, col) pair, 0 where absent."""
@@ -212,42 +234,77 @@ class ProfileScorer:
             self._gate_right_t = np.ascontiguousarray(self._gate_right.T)
             self._blocked = _blocked_columns(self._gate_left, self._gate_right)
         self._scratch = threading.local()
+        self._all_columns = _Columns(None, None, self._right_t,
+                                     self._clip_right_t if self._clip_scale else None,
+                                     self._required_t)
+        # Per language / time-zone pattern of rows, the columns it may meet (the rest are -inf):
+        # the candidate stream and the proof score only those.
+        self._allowed: list[IntArray] | None = None
+        if self._blocked is not None:
+            everything = np.arange(n_right)
+            self._allowed = [np.setdiff1d(everything, blocked, assume_unique=True)
+                             for blocked in self._blocked[1]]
+        self._pattern_columns: OrderedDict[int, _Columns] = OrderedDict()
+        self._pattern_lock = threading.Lock()
 
     @property
     def rows_per_block(self) -> int:
-        """Return how many rows one dense block holds (at most 32 MB of float32).
+        """Return how many rows one dense block of all columns holds (at most 32 MB of float32).
 
         Small spaces still get a few blocks per scoring thread, so both threads stay busy.
         """
-        spread = -(-self.n_left // (4 * SCORING_THREADS))
-        return max(1, min(BLOCK_CELLS // max(self.n_right, 1), max(spread, MIN_BLOCK_ROWS)))
+        return self._rows_per_block(self.n_right)
 
-    def _buffer(self, name: str, n_rows: int) -> npt.NDArray[np.float32]:
-        """Return this thread's scratch array ``name`` of ``n_rows`` × all columns.
+    def _rows_per_block(self, width: int) -> int:
+        spread = -(-self.n_left // (4 * SCORING_THREADS))
+        return max(1, min(BLOCK_CELLS // max(width, 1), max(spread, MIN_BLOCK_ROWS)))
+
+    def _buffer(self, name: str, n_rows: int, n_cols: int) -> npt.NDArray[np.float32]:
+        """Return this thread's scratch array ``name`` of ``n_rows`` × ``n_cols``.
 
         Reused block after block: a fresh 32 MB array costs page faults on every block.
         """
-        cells = n_rows * self.n_right
+        cells = n_rows * n_cols
         held: npt.NDArray[np.float32] | None = getattr(self._scratch, name, None)
         if held is None or held.size < cells:
             held = np.empty(cells, dtype=np.float32)
             setattr(self._scratch, name, held)
-        return held[:cells].reshape(n_rows, self.n_right)
+        return held[:cells].reshape(n_rows, n_cols)
 
-    def block(self, rows: slice | IntArray, *, reuse: bool = False) -> npt.NDArray[np.float32]:
-        """Return the float32 scores of ``rows`` × all columns, ``-inf`` where not allowed.
+    def _columns(self, pattern: int | None) -> _Columns:
+        """Return the right-hand matrices of the columns rows of ``pattern`` may meet (all
+        columns for ``None``), gathered once and kept while blocks of the pattern stream by."""
+        if pattern is None or self._allowed is None:
+            return self._all_columns
+        with self._pattern_lock:
+            held = self._pattern_columns.get(pattern)
+            if held is None:
+                cols = self._allowed[pattern]
+                position = np.full(self.n_right, -1, dtype=np.int64)
+                position[cols] = np.arange(len(cols))
+                held = _Columns(
+                    cols, position, np.ascontiguousarray(self._right_t[:, cols]),
+                    np.ascontiguousarray(self._clip_right_t[:, cols]) if self._clip_scale
+                    else None,
+                    [np.ascontiguousarray(right_t[:, cols]) for right_t in self._required_t])
+                self._pattern_columns[pattern] = held
+                # Blocks stream pattern by pattern: two threads need at most a few at once.
+                while len(self._pattern_columns) > 2 * SCORING_THREADS:
+                    self._pattern_columns.popitem(last=False)
+            return held
 
-        With ``reuse`` the result lives in this thread's scratch memory and is overwritten by
-        the thread's next ``reuse`` call (the candidate stream reads each block once).
-        """
+    def _scores(self, rows: slice | IntArray, columns: _Columns, *, reuse: bool,
+                ) -> npt.NDArray[np.float32]:
+        """Return the float32 scores of ``rows`` × ``columns``, ``-inf`` where a sparse or a
+        required-factor constraint forbids the pair; the language / time-zone gate is not
+        applied (callers either pass only columns the rows may meet, or apply it after)."""
         left = self._left[rows]
-        n_rows = left.shape[0]
-        out = self._buffer("scores", n_rows) if reuse else None
-        scores = np.matmul(left, self._right_t, out=out)
-        encoding = self.encoding
-        if self._clip_scale and encoding.clipped is not None:
-            overlap = np.matmul(self._clip_left[rows], self._clip_right_t,
-                                out=self._buffer("overlap", n_rows))
+        n_rows, n_cols = left.shape[0], columns.right_t.shape[1]
+        scores = np.matmul(left, columns.right_t,
+                           out=self._buffer("scores", n_rows, n_cols) if reuse else None)
+        if columns.clip_right_t is not None:
+            overlap = np.matmul(self._clip_left[rows], columns.clip_right_t,
+                                out=self._buffer("overlap", n_rows, n_cols))
             np.minimum(overlap, self._clip_cap, out=overlap)
             overlap *= np.float32(self._clip_scale)
             scores += overlap
@@ -258,28 +315,14 @@ class ProfileScorer:
         else:
             bonus = self.bonus.in_rows(rows)
             forbidden = self.forbidden.in_rows(rows)
+        if columns.position is not None:
+            bonus, forbidden = _local(bonus, columns.position), _local(forbidden, columns.position)
         scores[bonus[0], bonus[1]] += (bonus[2] * self.bonus_share).astype(np.float32)
         # Factors are in [0, 1] so the weighted mean is too; only the choices bonus can push a
-        # float32 sum a hair above 1. The gate caps at 1 and sets -inf where not allowed.
-        if self._blocked is not None:
-            # Few language / time-zone patterns: write -inf into the columns each pattern of
-            # rows may not meet, instead of a product over the whole block.
-            row_pattern, blocked = self._blocked
-            patterns = row_pattern[rows]
-            for pattern in np.unique(patterns).tolist():
-                if blocked[pattern].size:
-                    scores[np.ix_(np.flatnonzero(patterns == pattern), blocked[pattern])] = -np.inf
-            np.minimum(scores, np.float32(1.0), out=scores)
-        elif encoding.mask_left is not None:
-            gate = np.matmul(self._gate_left[rows], self._gate_right_t,
-                             out=self._buffer("gate", n_rows))
-            gate *= np.float32(np.inf)  # never 0: whole numbers minus a threshold ending in .5
-            np.minimum(gate, np.float32(1.0), out=gate)
-            np.minimum(scores, gate, out=scores)
-        else:
-            np.minimum(scores, np.float32(1.0), out=scores)
+        # float32 sum a hair above 1.
+        np.minimum(scores, np.float32(1.0), out=scores)
         scores[forbidden[0], forbidden[1]] = -np.inf
-        for (required_left, _), required_right_t in zip(self._required, self._required_t,
+        for (required_left, _), required_right_t in zip(self._required, columns.required_t,
                                                           strict=True):
             value = required_left[rows] @ required_right_t
             np.copyto(scores, np.float32(-np.inf), where=value <= REQUIRED_ZERO)
@@ -288,6 +331,62 @@ class ProfileScorer:
             chosen[bonus[0], bonus[1]] = True
             np.copyto(scores, np.float32(-np.inf), where=~chosen)
         return scores
+
+    def block(self, rows: slice | IntArray, *, reuse: bool = False) -> npt.NDArray[np.float32]:
+        """Return the float32 scores of ``rows`` × all columns, ``-inf`` where not allowed.
+
+        With ``reuse`` the result lives in this thread's scratch memory and is overwritten by
+        the thread's next ``reuse`` call (the candidate stream reads each block once).
+        """
+        scores = self._scores(rows, self._all_columns, reuse=reuse)
+        if self._blocked is not None:
+            # Few language / time-zone patterns: write -inf into the columns each pattern of
+            # rows may not meet, instead of a product over the whole block.
+            row_pattern, blocked = self._blocked
+            patterns = row_pattern[rows]
+            for pattern in np.unique(patterns).tolist():
+                if blocked[pattern].size:
+                    scores[np.ix_(np.flatnonzero(patterns == pattern), blocked[pattern])] = -np.inf
+        elif self.encoding.mask_left is not None:
+            n_rows = scores.shape[0]
+            gate = np.matmul(self._gate_left[rows], self._gate_right_t,
+                             out=self._buffer("gate", n_rows, self.n_right))
+            gate *= np.float32(np.inf)  # never 0: whole numbers minus a threshold ending in .5
+            np.minimum(gate, np.float32(1.0), out=gate)
+            np.minimum(scores, gate, out=scores)
+        return scores
+
+    def _tasks(self, rows: IntArray) -> list[tuple[IntArray, int | None]]:
+        """Split ``rows`` (sorted, distinct) into blocks to score: with few language /
+        time-zone patterns, rows of one pattern per block (scored on the columns they may
+        meet), in pattern order; otherwise runs of rows against all columns."""
+        if self._allowed is None:
+            step = self.rows_per_block
+            return [(rows[start:start + step], None) for start in range(0, len(rows), step)]
+        row_pattern = self._blocked[0] if self._blocked is not None else None
+        assert row_pattern is not None
+        patterns = row_pattern[rows]
+        order = np.argsort(patterns, kind="stable")
+        bounds = np.searchsorted(patterns[order], np.arange(len(self._allowed) + 1))
+        tasks: list[tuple[IntArray, int | None]] = []
+        for pattern, width in enumerate(len(cols) for cols in self._allowed):
+            members = rows[order[bounds[pattern]:bounds[pattern + 1]]]
+            if not width or not len(members):
+                continue  # rows that may meet no column have no pair to score
+            step = self._rows_per_block(width)
+            tasks.extend((members[start:start + step], pattern)
+                         for start in range(0, len(members), step))
+        return tasks
+
+    def _task_block(self, rows: IntArray, pattern: int | None,
+                    ) -> tuple[npt.NDArray[np.float32], IntArray | None]:
+        """Return the scratch block of a task and its columns (``None``: all columns)."""
+        if pattern is None:
+            if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+                return self.block(slice(int(rows[0]), int(rows[-1]) + 1), reuse=True), None
+            return self.block(rows, reuse=True), None
+        columns = self._columns(pattern)
+        return self._scores(rows, columns, reuse=True), columns.cols
 
     def column_floor(self, k: int) -> npt.NDArray[np.float32]:
         """Return, per column, a score above which about ``RESERVE_COLUMN_SHARE`` of its pairs lie.
@@ -326,34 +425,38 @@ class ProfileScorer:
         col_floor = (self.column_floor(k) if reserve
                      else np.full(self.n_right, np.inf, dtype=np.float32))
         row_bound = np.full(self.n_left, -np.inf)
-        step = self.rows_per_block
         row_rank = RESERVE_ROW_RANK if reserve else k
 
-        def score(start: int) -> tuple[int, int, _Selection]:
-            stop = min(start + step, self.n_left)
-            return start, stop, select_block(self.block(slice(start, stop), reuse=True), k,
-                                             col_floor, row_rank)
+        def score(task: tuple[IntArray, int | None]) -> tuple[IntArray, IntArray | None,
+                                                              _Selection]:
+            rows, pattern = task
+            block, cols = self._task_block(rows, pattern)
+            return rows, cols, select_block(block, k,
+                                            col_floor if cols is None else col_floor[cols],
+                                            row_rank)
 
-        starts = range(0, self.n_left, step)
+        tasks = self._tasks(np.arange(self.n_left))
         # Blocks are scored in parallel but merged in order, so the result does not depend on the
         # number of threads; BLAS gets one thread per worker (oversubscription costs more than
         # it gains on small machines).
         with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
                 ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-            scored = pool.map(score, starts) if len(starts) > 1 else map(score, starts)
-            for start, stop, (top, rest, row_floor) in scored:
+            scored = pool.map(score, tasks) if len(tasks) > 1 else map(score, tasks)
+            for rows, cols, (top, rest, row_floor) in scored:
+                top = (rows[top[0]], top[1] if cols is None else cols[top[1]], top[2])
+                rest = (rows[rest[0]], rest[1] if cols is None else cols[rest[1]], rest[2])
                 for part_rows, part_cols, part_values in (top, rest):
-                    column_best.add_entries(part_rows + start, part_cols, part_values)
-                pieces.append((top[0] + start, top[1], top[2]))
+                    column_best.add_entries(part_rows, part_cols, part_values)
+                pieces.append(top)
                 if reserve:
-                    row_bound[start:stop] = row_floor
-                    kept.append(((rest[0] + start).astype(np.int32), rest[1].astype(np.int32),
-                                 rest[2]))
+                    row_bound[rows] = row_floor
+                    kept.append((rest[0].astype(np.int32), rest[1].astype(np.int32), rest[2]))
                 else:
-                    # The k-th best of a row with k kept bounds everything else in it.
-                    counts = np.bincount(top[0], minlength=stop - start)
+                    # The k-th best of a row with k kept bounds everything else in it (top
+                    # entries come sorted by row, then descending score).
+                    counts = np.bincount(np.searchsorted(rows, top[0]), minlength=len(rows))
                     full = np.flatnonzero(counts >= k)
-                    row_bound[start + full] = top[2][np.cumsum(counts)[full] - 1]
+                    row_bound[rows[full]] = top[2][np.cumsum(counts)[full] - 1]
         best_rows, best_cols, best_values, kth_of_column = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
@@ -414,30 +517,39 @@ class ProfileScorer:
         row_floor = np.asarray(row_floor, np.float64)[first]
         col_floor = np.asarray(col_floor, np.float64)
         # A few rows still go to both threads.
-        step = max(1, min(self.rows_per_block, -(-len(rows) // SCORING_THREADS)))
+        tasks = self._tasks(rows)
+        if len(tasks) == 1 and len(tasks[0][0]) > 1 and SCORING_THREADS > 1:
+            only, pattern = tasks[0]
+            half = -(-len(only) // 2)
+            tasks = [(only[:half], pattern), (only[half:], pattern)]
+        # Each task's floors, aligned with its rows.
+        floor_of = np.full(self.n_left, np.nan)
+        floor_of[rows] = row_floor
 
-        def read(start: int) -> tuple[IntArray, IntArray, FloatArray]:
-            chunk = rows[start:start + step]
-            block = self.block(chunk, reuse=True)
+        def read(task: tuple[IntArray, int | None]) -> tuple[IntArray, IntArray, FloatArray]:
+            chunk, pattern = task
+            block, cols = self._task_block(chunk, pattern)
+            chunk_floor = floor_of[chunk]
+            cols_floor = col_floor if cols is None else col_floor[cols]
             found: list[tuple[IntArray, IntArray, FloatArray]] = []
             # float64: the floors carry the large cardinality bonus of the dual prices; slabs of
             # rows keep the float64 floors small enough to stay in cache.
             for slab in range(0, len(chunk), 32):
                 end = min(slab + 32, len(chunk))
-                floor = row_floor[start + slab:start + end, None] + col_floor[None, :]
-                local, cols = np.nonzero(block[slab:end] > floor)
-                found.append((chunk[slab + local], cols.astype(np.int64),
-                              block[slab + local, cols].astype(np.float64)))
+                floor = chunk_floor[slab:end, None] + cols_floor[None, :]
+                local, at = np.nonzero(block[slab:end] > floor)
+                found.append((chunk[slab + local],
+                              at.astype(np.int64) if cols is None else cols[at],
+                              block[slab + local, at].astype(np.float64)))
             return (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                     np.concatenate([f[2] for f in found]))
 
-        starts = range(0, len(rows), step)
-        if not len(starts):
+        if not tasks:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         # Chunks are read in parallel (one BLAS thread each) and joined in order.
         with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
                 ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-            parts = list(pool.map(read, starts) if len(starts) > 1 else map(read, starts))
+            parts = list(pool.map(read, tasks) if len(tasks) > 1 else map(read, tasks))
         return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 np.concatenate([p[2] for p in parts]))
 

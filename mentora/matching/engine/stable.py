@@ -20,7 +20,7 @@ from .collector import collector_paused
 from .errors import InvalidInstance
 from .explain import explain_pairs
 from .one_on_one import TextVectors, check_unique_ids, prepare_mentor_pairs
-from .pairs import ExplicitPairs, FloatArray, IntArray, PairSpace
+from .pairs import ExplicitPairs, FloatArray, IntArray, PairSpace, index_ranges
 from .people import Mentee, Mentor, Rules, Weights
 from .results import FactorShare, Match, MatchResult
 
@@ -94,7 +94,7 @@ def ranked_deferred_acceptance(list_starts: IntArray, list_mentors: IntArray,
         # Only the mentors proposed to reconsider: their held mentees compete again.
         low = np.searchsorted(held_keys, touched * width)
         high = np.searchsorted(held_keys, (touched + 1) * width)
-        reopened = _ranges(low, high)
+        reopened = index_ranges(low, high)
         pool_keys = np.concatenate([held_keys[reopened], new_keys])
         pool_mentees = np.concatenate([held_mentees[reopened], new_mentees])
         order = np.argsort(pool_keys, kind="stable")
@@ -121,13 +121,6 @@ def _list_window(cols: IntArray, starts: IntArray, mentees: IntArray, width: int
     inside = index < starts[mentees + 1, None]
     window: IntArray = np.where(inside, cols[np.minimum(index, len(cols) - 1)], -1)
     return window
-
-
-def _ranges(low: IntArray, high: IntArray) -> IntArray:
-    """Return the concatenated index ranges ``low[i]:high[i]``."""
-    length = high - low
-    return (np.repeat(low - np.cumsum(length) + length, length)
-            + np.arange(int(length.sum()), dtype=np.int64))
 
 
 def stable_on_space(space: PairSpace, capacities: IntArray, *, list_length: int = 50,
