@@ -38,7 +38,7 @@ TOLERANCE_UNITS = 0
 #: later proof rounds need not read the row again.
 NEAR_UNITS = 20_000
 #: Arcs within this many units of their prices join the core that later solves run on.
-CORE_UNITS = 50_000
+CORE_UNITS = 30_000
 #: Rows with at most 1/PAIRWISE_FRACTION of their pairs at risk are scored pair by pair.
 PAIRWISE_FRACTION = 200
 #: Bound of a row or column none of whose pairs was left out of the candidates.

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from .availability import week_slots
-from .features import weekly_slot_matrix
 from .pairs import IntArray
 from .people import FACTORS, Profile, Rules
 from .results import FactorShare
@@ -79,8 +77,10 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
     with np.errstate(divide="ignore", invalid="ignore"):  # a pair scoring 0 shows nothing
         shares = (np.take_along_axis(contributions, order, axis=0) / totals).T.tolist()
     raw = np.take_along_axis(factor_values, order, axis=0).T.tolist()
-    hours = (_overlap_hours(rows, cols, left, right).tolist() if "availability" in names
-             else None)
+    availability = next((b for b in scorer.encoding.blocks if b.name == "availability"), None)
+    # Slot matrices hold whole hours, so their product is the overlap factor_detail counts.
+    hours = (np.rint(availability.raw(rows, cols)).astype(np.int64).tolist()
+             if availability is not None and "availability" in names else None)
     explanations: list[tuple[FactorShare, ...]] = []
     for pair, (row, col, indices) in enumerate(zip(np.asarray(rows).tolist(),
                                                    np.asarray(cols).tolist(), order.T.tolist(),
@@ -100,16 +100,3 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
                                            value=raw[pair][rank], detail=detail))
         explanations.append(tuple(pair_shares))
     return explanations
-
-
-def _overlap_hours(rows: IntArray, cols: IntArray, left: Sequence[Profile],
-                   right: Sequence[Profile]) -> npt.NDArray[np.int64]:
-    """Return the weekly hours both people of each pair are free, as ``factor_detail`` counts."""
-    unique_rows, row_index = np.unique(np.asarray(rows, np.int64), return_inverse=True)
-    unique_cols, col_index = np.unique(np.asarray(cols, np.int64), return_inverse=True)
-    left_week = weekly_slot_matrix([left[int(r)] for r in unique_rows])
-    right_week = weekly_slot_matrix([right[int(c)] for c in unique_cols])
-    overlap = np.einsum("pd,pd->p", left_week[row_index.reshape(-1)],
-                        right_week[col_index.reshape(-1)])
-    hours: npt.NDArray[np.int64] = np.rint(overlap).astype(np.int64)
-    return hours

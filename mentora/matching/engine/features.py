@@ -42,11 +42,22 @@ class FactorBlock:
     right: FloatMatrix
     clip_at: float | None = None
 
+    def raw(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> npt.NDArray[
+            np.float64]:
+        """Return ``left[rows[p]] @ right[cols[p]]`` before any cap (availability: hours)."""
+        # Summed in float64 without float64 copies of the gathered rows (the copies cost more
+        # than the sums); chunks keep the gathered rows in cache.
+        product = np.empty(len(rows), dtype=np.float64)
+        for start in range(0, len(rows), 8192):
+            np.einsum("pd,pd->p", self.left[rows[start:start + 8192]],
+                      self.right[cols[start:start + 8192]], dtype=np.float64,
+                      out=product[start:start + 8192])
+        return product
+
     def values(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> npt.NDArray[
             np.float64]:
         """Return the factor in [0, 1] for the pairs ``(rows[p], cols[p])``."""
-        raw = np.einsum("pd,pd->p", self.left[rows].astype(np.float64),
-                        self.right[cols].astype(np.float64))
+        raw = self.raw(rows, cols)
         if self.clip_at is not None:
             raw = np.minimum(raw, self.clip_at) / self.clip_at
         clipped: npt.NDArray[np.float64] = np.clip(raw, 0.0, 1.0)

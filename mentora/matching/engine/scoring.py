@@ -153,6 +153,7 @@ class SparsePairs:
         self.values = np.asarray(values, np.float64)[order]
         self.n_rows = n_rows
         self._starts = np.searchsorted(self.rows, np.arange(n_rows + 1))
+        self._keys: tuple[int, IntArray] | None = None
 
     def in_range(self, start: int, stop: int) -> tuple[IntArray, IntArray, FloatArray]:
         """Return the entries with ``start <= row < stop``, rows made relative to ``start``."""
@@ -168,7 +169,9 @@ class SparsePairs:
 
     def lookup(self, rows: IntArray, cols: IntArray, n_cols: int) -> FloatArray:
         """Return the value of each (row, col) pair, 0 where absent."""
-        keys = self.rows * n_cols + self.cols
+        if self._keys is None or self._keys[0] != n_cols:
+            self._keys = (n_cols, self.rows * n_cols + self.cols)
+        keys = self._keys[1]
         wanted = np.asarray(rows, np.int64) * n_cols + np.asarray(cols, np.int64)
         where = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
         found = (keys[where] == wanted) if len(keys) else np.zeros(len(wanted), np.bool_)
@@ -476,34 +479,46 @@ class ProfileScorer:
         """Return the scores of the pairs ``(rows[p], cols[p])``, ``-inf`` where not allowed.
 
         The same arithmetic as :meth:`block`, pair by pair (float32; may differ from the block
-        in the last bit).
+        in the last bit). Many pairs are scored in both threads.
         """
         out = np.empty(len(rows), dtype=np.float64)
-        encoding = self.encoding
-        for start in range(0, len(rows), 65_536):
-            r = rows[start:start + 65_536]
-            c = cols[start:start + 65_536]
-            scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
-            if self._clip_scale and encoding.clipped is not None:
-                overlap = np.einsum("pd,pd->p", self._clip_left[r], self._clip_right[c])
-                scores += np.minimum(overlap, self._clip_cap) * np.float32(self._clip_scale)
-            scores = scores.astype(np.float64)
-            if self.bonus.rows.size:
-                scores += (self.bonus.lookup(r, c, self.n_right) * self.bonus_share).astype(
-                    np.float32)
-            scores = np.minimum(scores, 1.0)
-            if encoding.mask_left is not None and encoding.mask_right is not None:
-                gate = np.einsum("pd,pd->p", self._gate_left[r], self._gate_right[c])
-                scores[gate < 0] = -np.inf
-            if self.forbidden.rows.size:
-                scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
-            for required_left, required_right in self._required:
-                value = np.einsum("pd,pd->p", required_left[r], required_right[c])
-                scores[value <= REQUIRED_ZERO] = -np.inf
-            if self.require_bonus:
-                scores[self.bonus.lookup(r, c, self.n_right) <= 0] = -np.inf
-            out[start:start + len(r)] = scores
+        # Chunks small enough that the gathered rows stay in cache.
+        starts = range(0, len(rows), 8192)
+
+        def score(start: int) -> None:
+            self._score_pairs(rows[start:start + 8192], cols[start:start + 8192],
+                              out[start:start + 8192])
+
+        if len(starts) > 1 and SCORING_THREADS > 1:
+            with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+                list(pool.map(score, starts))
+        else:
+            for start in starts:
+                score(start)
         return out
+
+    def _score_pairs(self, r: IntArray, c: IntArray, out: FloatArray) -> None:
+        encoding = self.encoding
+        scores = np.einsum("pd,pd->p", self._left[r], self._right[c])
+        if self._clip_scale and encoding.clipped is not None:
+            overlap = np.einsum("pd,pd->p", self._clip_left[r], self._clip_right[c])
+            scores += np.minimum(overlap, self._clip_cap) * np.float32(self._clip_scale)
+        scores = scores.astype(np.float64)
+        if self.bonus.rows.size:
+            scores += (self.bonus.lookup(r, c, self.n_right) * self.bonus_share).astype(
+                np.float32)
+        scores = np.minimum(scores, 1.0)
+        if encoding.mask_left is not None and encoding.mask_right is not None:
+            gate = np.einsum("pd,pd->p", self._gate_left[r], self._gate_right[c])
+            scores[gate < 0] = -np.inf
+        if self.forbidden.rows.size:
+            scores[self.forbidden.lookup(r, c, self.n_right) > 0] = -np.inf
+        for required_left, required_right in self._required:
+            value = np.einsum("pd,pd->p", required_left[r], required_right[c])
+            scores[value <= REQUIRED_ZERO] = -np.inf
+        if self.require_bonus:
+            scores[self.bonus.lookup(r, c, self.n_right) <= 0] = -np.inf
+        out[:] = scores
 
     def score_rows(self, rows: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """Return every allowed pair of ``rows`` with its score."""
