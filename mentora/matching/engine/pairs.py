@@ -189,7 +189,8 @@ def _rank_in_rows(sample: npt.NDArray[np.float32], rank: int) -> npt.NDArray[np.
 
     Exactly what a partition of every row gives, at a third of its cost: the ``rank``-th
     largest of an eighth of the row is a lower bound of the answer, so only the few values at
-    or above it are sorted.
+    or above it are sorted. Rows that bound says nothing about (mostly ``-inf``, or equal
+    values) are partitioned.
 
     Examples
     --------
@@ -205,14 +206,26 @@ def _rank_in_rows(sample: npt.NDArray[np.float32], rank: int) -> npt.NDArray[np.
             :, width - rank]
         return kth
     # The rank-th largest of a part of a row is at most the row's: every value the answer
-    # needs is at or above it (rows of equal values or -inf keep more, which stays correct).
+    # needs is at or above it.
     low = np.partition(sample[:, :part], part - rank, axis=1)[:, part - rank]
-    rows, cols = np.nonzero(sample >= low[:, None])
-    values = sample[rows, cols]
-    # One float key: row, then descending value (-inf last); exact in float64.
-    order = np.argsort(rows * 4.0 + np.minimum(1.0 - values.astype(np.float64), 3.0))
-    starts = np.searchsorted(rows, np.arange(n_rows))
-    answer: npt.NDArray[np.float32] = values[order[starts + rank - 1]]
+    answer = np.empty(n_rows, dtype=np.float32)
+    # A part with fewer than rank allowed values says nothing: such rows are partitioned.
+    vague = np.flatnonzero(low == -np.inf)
+    if vague.size:
+        answer[vague] = np.partition(sample[vague], width - rank, axis=1)[:, width - rank]
+    sharp = np.flatnonzero(low > -np.inf)
+    kept = sample if not vague.size else sample[sharp]
+    above = kept >= low[sharp, None]
+    if np.count_nonzero(above) > above.size // 4:
+        # Rows of equal values keep most of their entries: a partition is cheaper.
+        answer[sharp] = np.partition(kept, width - rank, axis=1)[:, width - rank]
+        return answer
+    rows, cols = np.nonzero(above)
+    values = sample[sharp[rows], cols]
+    # One float key: row, then descending value; exact in float64.
+    order = np.argsort(rows * 4.0 + (1.0 - values.astype(np.float64)))
+    starts = np.searchsorted(rows, np.arange(len(sharp)))
+    answer[sharp] = values[order[starts + rank - 1]]
     return answer
 
 

@@ -42,6 +42,9 @@ REQUIRED_ZERO = 1e-6
 #: Up to this many distinct language / time-zone patterns per side, blocked pairs are written
 #: column by column instead of computed with a product over the block.
 MAX_GATE_PATTERNS = 256
+#: A pattern's rows are scored on just the columns they may meet when the cells skipped are at
+#: least this many times the columns gathered for them.
+PATTERN_GAIN = 8
 #: Threads scoring blocks of the candidate stream at once (BLAS is pinned to one thread each).
 SCORING_THREADS = max(1, min(2, os.cpu_count() or 1))
 
@@ -291,8 +294,8 @@ class ProfileScorer:
                     else None,
                     [np.ascontiguousarray(right_t[:, cols]) for right_t in self._required_t])
                 self._pattern_columns[pattern] = held
-                # Blocks stream pattern by pattern: two threads need at most a few at once.
-                while len(self._pattern_columns) > 2 * SCORING_THREADS:
+                # Blocks stream pattern by pattern: each thread needs one at a time.
+                while len(self._pattern_columns) > SCORING_THREADS:
                     self._pattern_columns.popitem(last=False)
             return held
 
@@ -360,25 +363,33 @@ class ProfileScorer:
         return scores
 
     def _tasks(self, rows: IntArray) -> list[tuple[IntArray, int | None]]:
-        """Split ``rows`` (sorted, distinct) into blocks to score: with few language /
-        time-zone patterns, rows of one pattern per block (scored on the columns they may
-        meet), in pattern order; otherwise runs of rows against all columns."""
-        if self._allowed is None:
-            step = self.rows_per_block
+        """Split ``rows`` (sorted, distinct) into blocks to score.
+
+        With few language / time-zone patterns, the rows of a pattern are scored on the columns
+        they may meet when what that skips outweighs gathering those columns (each pattern's
+        rows in their own blocks, in pattern order); the other rows, in runs against all
+        columns, come last.
+        """
+        step = self.rows_per_block
+        if self._allowed is None or self._blocked is None:
             return [(rows[start:start + step], None) for start in range(0, len(rows), step)]
-        row_pattern = self._blocked[0] if self._blocked is not None else None
-        assert row_pattern is not None
-        patterns = row_pattern[rows]
+        patterns = self._blocked[0][rows]
         order = np.argsort(patterns, kind="stable")
         bounds = np.searchsorted(patterns[order], np.arange(len(self._allowed) + 1))
         tasks: list[tuple[IntArray, int | None]] = []
-        for pattern, width in enumerate(len(cols) for cols in self._allowed):
+        whole: list[IntArray] = []
+        for pattern, cols in enumerate(self._allowed):
             members = rows[order[bounds[pattern]:bounds[pattern + 1]]]
-            if not width or not len(members):
+            if not len(cols) or not len(members):
                 continue  # rows that may meet no column have no pair to score
-            step = self._rows_per_block(width)
-            tasks.extend((members[start:start + step], pattern)
-                         for start in range(0, len(members), step))
+            if len(members) * (self.n_right - len(cols)) < PATTERN_GAIN * len(cols):
+                whole.append(members)
+                continue
+            width_step = self._rows_per_block(len(cols))
+            tasks.extend((members[start:start + width_step], pattern)
+                         for start in range(0, len(members), width_step))
+        rest = np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.int64)
+        tasks.extend((rest[start:start + step], None) for start in range(0, len(rest), step))
         return tasks
 
     def _task_block(self, rows: IntArray, pattern: int | None,
