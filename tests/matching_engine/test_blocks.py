@@ -95,6 +95,8 @@ def test_row_ranks_equal_a_partition_of_every_row(rank: int) -> None:
     sample[6] = 0.25
     sample[7, :rank] = 0.9  # the answer sits entirely in the first eighth
     sample[8, -rank:] = 1.0  # ... or entirely outside it
+    sample[9:20, :64] = -np.inf  # the first eighth allows nothing: the bound says nothing
+    sample[20:40] = 0.5  # equal values everywhere
     want = np.partition(sample, 512 - rank, axis=1)[:, 512 - rank]
     got = pairs._rank_in_rows(sample, rank)
     assert got.dtype == np.float32
