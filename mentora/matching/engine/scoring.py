@@ -33,8 +33,13 @@ BLOCK_CELLS = 8_000_000
 MIN_BLOCK_ROWS = 256
 #: Share of each column's pairs the candidate stream keeps in reserve for the proof.
 RESERVE_COLUMN_SHARE = 0.005
-#: A row keeps in reserve what beats the score of this rank in a sample of its columns.
+#: A row keeps in reserve what beats the score of this rank in a sample of its columns: 16, or
+#: up to 64 (at most an eighth of the columns) while rows × rank stays within
+#: RESERVE_ROW_PAIRS. A deeper reserve spares the proof re-scoring rows; on large spaces it
+#: costs more in the stream and in memory than it saves.
 RESERVE_ROW_RANK = 16
+RESERVE_ROW_RANK_MAX = 64
+RESERVE_ROW_PAIRS = 640_000
 #: Rows sampled to place the column floors of the reserve.
 COLUMN_SAMPLE_ROWS = 1000
 #: A required factor at or below this value counts as 0 (float32 noise around an exact 0).
@@ -439,7 +444,9 @@ class ProfileScorer:
         col_floor = (self.column_floor(k) if reserve
                      else np.full(self.n_right, np.inf, dtype=np.float32))
         row_bound = np.full(self.n_left, -np.inf)
-        row_rank = RESERVE_ROW_RANK if reserve else k
+        row_rank = max(RESERVE_ROW_RANK, min(RESERVE_ROW_RANK_MAX, self.n_right // 8,
+                                             RESERVE_ROW_PAIRS // max(self.n_left, 1))
+                       ) if reserve else k
 
         def score(task: tuple[IntArray, int | None]) -> tuple[IntArray, IntArray | None,
                                                               _Selection]:
