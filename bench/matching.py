@@ -129,7 +129,8 @@ def run_case(kind: str, params: dict[str, Any]) -> dict[str, Any]:
         from mentora.matching.engine.constraints import forbidden_pairs
         from mentora.matching.engine.features import encode_profiles, project_text_vectors
         from mentora.matching.engine.peer import PEER_WEIGHTS
-        from mentora.matching.engine.scoring import ProfileScorer, SparsePairs
+        from mentora.matching.engine.scoring import ProfileScorer
+        from mentora.matching.engine.sparse import SparsePairs
 
         population = synthetic_population(0, 0, n_peers=params["people"], seed=1)
         peers = sorted(population.peers, key=lambda p: p.id)

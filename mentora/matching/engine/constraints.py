@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .people import Mentee, Mentor, Rules
-from .scoring import SparsePairs
+from .sparse import SparsePairs
 
 __all__ = ["choice_pairs", "forbidden_pairs", "reporting_line"]
 

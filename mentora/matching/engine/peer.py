@@ -27,7 +27,8 @@ from .one_on_one import TextVectors, check_unique_ids, text_vectors_for
 from .pairs import FloatArray, IntArray
 from .people import Peer, Rules, Weights
 from .results import FactorShare, PeerPair, PeerResult
-from .scoring import ProfileScorer, SparsePairs
+from .scoring import ProfileScorer
+from .sparse import SparsePairs
 
 __all__ = ["match_peer_scores", "match_peers", "max_weight_pairs"]
 
