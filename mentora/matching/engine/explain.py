@@ -77,7 +77,7 @@ def explain_pairs(scorer: ProfileScorer, rows: IntArray, cols: IntArray,
     with np.errstate(divide="ignore", invalid="ignore"):  # a pair scoring 0 shows nothing
         shares = (np.take_along_axis(contributions, order, axis=0) / totals).T.tolist()
     raw = np.take_along_axis(factor_values, order, axis=0).T.tolist()
-    availability = next((b for b in scorer.encoding.blocks if b.name == "availability"), None)
+    availability = scorer.encoding.clipped  # the weekly-slot block, when availability counts
     # Slot matrices hold whole hours, so their product is the overlap factor_detail counts.
     hours = (np.rint(availability.raw(rows, cols)).astype(np.int64).tolist()
              if availability is not None and "availability" in names else None)

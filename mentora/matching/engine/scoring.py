@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,8 @@ from .sparse import SparsePairs
 __all__ = ["ProfileScorer", "compress_columns"]
 
 _Float32 = npt.NDArray[np.float32]
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 _Selection = tuple[tuple[IntArray, IntArray, _Float32], tuple[IntArray, IntArray, _Float32],
                    _Float32]
 
@@ -122,6 +125,17 @@ def _blocked_columns(gate_left: npt.NDArray[np.float32], gate_right: npt.NDArray
     allowed = (left_patterns @ right_patterns.T) > 0
     return row_pattern, [np.flatnonzero(~allowed[pattern][col_pattern])
                          for pattern in range(len(left_patterns))]
+
+
+def _in_threads(work: Callable[[_Item], _Result], items: Sequence[_Item]) -> Iterator[_Result]:
+    """Yield ``work(item)`` for each item, in order, computed on ``SCORING_THREADS`` threads
+    with BLAS pinned to one thread each (oversubscription costs more than it gains on small
+    machines); in order, so results never depend on the thread count."""
+    if len(items) < 2 or SCORING_THREADS < 2:
+        yield from map(work, items)
+        return
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
+        yield from pool.map(work, items)
 
 
 @dataclass(frozen=True)
@@ -223,10 +237,11 @@ class ProfileScorer:
 
         Small spaces still get a few blocks per scoring thread, so both threads stay busy.
         """
-        return self._rows_per_block(self.n_right)
+        return self._rows_per_block(self.n_right, self.n_left)
 
-    def _rows_per_block(self, width: int) -> int:
-        spread = -(-self.n_left // (4 * SCORING_THREADS))
+    def _rows_per_block(self, width: int, n_rows: int) -> int:
+        """Return rows per block of ``width`` columns when ``n_rows`` rows are scored."""
+        spread = -(-n_rows // (4 * SCORING_THREADS))
         return max(1, min(BLOCK_CELLS // max(width, 1), max(spread, MIN_BLOCK_ROWS)))
 
     def _buffer(self, name: str, n_rows: int, n_cols: int) -> npt.NDArray[np.float32]:
@@ -334,7 +349,7 @@ class ProfileScorer:
         rows in their own blocks, in pattern order); the other rows, in runs against all
         columns, come last.
         """
-        step = self.rows_per_block
+        step = self._rows_per_block(self.n_right, len(rows))
         if self._allowed is None or self._blocked is None:
             return [(rows[start:start + step], None) for start in range(0, len(rows), step)]
         patterns = self._blocked[0][rows]
@@ -349,7 +364,7 @@ class ProfileScorer:
             if len(members) * (self.n_right - len(cols)) < PATTERN_GAIN * len(cols):
                 whole.append(members)
                 continue
-            width_step = self._rows_per_block(len(cols))
+            width_step = self._rows_per_block(len(cols), len(rows))
             tasks.extend((members[start:start + width_step], pattern)
                          for start in range(0, len(members), width_step))
         rest = np.sort(np.concatenate(whole)) if whole else np.zeros(0, np.int64)
@@ -415,28 +430,23 @@ class ProfileScorer:
                                             col_floor if cols is None else col_floor[cols],
                                             row_rank)
 
-        tasks = self._tasks(np.arange(self.n_left))
-        # Blocks are scored in parallel but merged in order, so the result does not depend on the
-        # number of threads; BLAS gets one thread per worker (oversubscription costs more than
-        # it gains on small machines).
-        with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
-                ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-            scored = pool.map(score, tasks) if len(tasks) > 1 else map(score, tasks)
-            for rows, cols, (top, rest, row_floor) in scored:
-                top = (rows[top[0]], top[1] if cols is None else cols[top[1]], top[2])
-                rest = (rows[rest[0]], rest[1] if cols is None else cols[rest[1]], rest[2])
-                for part_rows, part_cols, part_values in (top, rest):
-                    column_best.add_entries(part_rows, part_cols, part_values)
-                pieces.append(top)
-                if reserve:
-                    row_bound[rows] = row_floor
-                    kept.append((rest[0].astype(np.int32), rest[1].astype(np.int32), rest[2]))
-                else:
-                    # The k-th best of a row with k kept bounds everything else in it (top
-                    # entries come sorted by row, then descending score).
-                    counts = np.bincount(np.searchsorted(rows, top[0]), minlength=len(rows))
-                    full = np.flatnonzero(counts >= k)
-                    row_bound[rows[full]] = top[2][np.cumsum(counts)[full] - 1]
+        # Blocks are scored in parallel but merged in order.
+        for rows, cols, (top, rest, row_floor) in _in_threads(score,
+                                                             self._tasks(np.arange(self.n_left))):
+            top = (rows[top[0]], top[1] if cols is None else cols[top[1]], top[2])
+            rest = (rows[rest[0]], rest[1] if cols is None else cols[rest[1]], rest[2])
+            for part_rows, part_cols, part_values in (top, rest):
+                column_best.add_entries(part_rows, part_cols, part_values)
+            pieces.append(top)
+            if reserve:
+                row_bound[rows] = row_floor
+                kept.append((rest[0].astype(np.int32), rest[1].astype(np.int32), rest[2]))
+            else:
+                # The k-th best of a row with k kept bounds everything else in it (top entries
+                # come sorted by row, then descending score).
+                counts = np.bincount(np.searchsorted(rows, top[0]), minlength=len(rows))
+                full = np.flatnonzero(counts >= k)
+                row_bound[rows[full]] = top[2][np.cumsum(counts)[full] - 1]
         best_rows, best_cols, best_values, kth_of_column = column_best.result()
         pieces.append((best_rows, best_cols, best_values))
         rows = np.concatenate([p[0] for p in pieces])
@@ -466,12 +476,8 @@ class ProfileScorer:
             self._score_pairs(rows[start:start + 8192], cols[start:start + 8192],
                               out[start:start + 8192])
 
-        if len(starts) > 1 and SCORING_THREADS > 1:
-            with ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-                list(pool.map(score, starts))
-        else:
-            for start in starts:
-                score(start)
+        for _ in _in_threads(score, starts):
+            pass
         return out
 
     def _score_pairs(self, r: IntArray, c: IntArray, out: FloatArray) -> None:
@@ -508,20 +514,11 @@ class ProfileScorer:
         rows, first = np.unique(np.asarray(rows, np.int64), return_index=True)
         row_floor = np.asarray(row_floor, np.float64)[first]
         col_floor = np.asarray(col_floor, np.float64)
-        # A few rows still go to both threads.
-        tasks = self._tasks(rows)
-        if len(tasks) == 1 and len(tasks[0][0]) > 1 and SCORING_THREADS > 1:
-            only, pattern = tasks[0]
-            half = -(-len(only) // 2)
-            tasks = [(only[:half], pattern), (only[half:], pattern)]
-        # Each task's floors, aligned with its rows.
-        floor_of = np.full(self.n_left, np.nan)
-        floor_of[rows] = row_floor
 
         def read(task: tuple[IntArray, int | None]) -> tuple[IntArray, IntArray, FloatArray]:
             chunk, pattern = task
             block, cols = self._task_block(chunk, pattern)
-            chunk_floor = floor_of[chunk]
+            chunk_floor = row_floor[np.searchsorted(rows, chunk)]  # rows are sorted, distinct
             cols_floor = col_floor if cols is None else col_floor[cols]
             found: list[tuple[IntArray, IntArray, FloatArray]] = []
             # float64: the floors carry the large cardinality bonus of the dual prices; slabs of
@@ -536,12 +533,9 @@ class ProfileScorer:
             return (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                     np.concatenate([f[2] for f in found]))
 
-        if not tasks:
+        parts = list(_in_threads(read, self._tasks(rows)))
+        if not parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        # Chunks are read in parallel (one BLAS thread each) and joined in order.
-        with threadpool_limits(limits=1 if SCORING_THREADS > 1 else None), \
-                ThreadPoolExecutor(max_workers=SCORING_THREADS) as pool:
-            parts = list(pool.map(read, tasks) if len(tasks) > 1 else map(read, tasks))
         return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 np.concatenate([p[2] for p in parts]))
 
