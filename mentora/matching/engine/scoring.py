@@ -1,8 +1,9 @@
 """Score blocks of (mentee × mentor) pairs from profiles, with hard constraints as masks.
 
 :class:`ProfileScorer` is the profile-based :class:`~mentora.matching.engine.pairs.PairSpace`:
-a block of rows is scored with one matrix product for the linear factors, one for availability
-and one for the language / time-zone mask; sparse constraints (self, reporting line, avoid lists,
+a block of rows is scored with one product for the linear factors and one for availability (each
+split by density: dense columns through BLAS, sparse ones as CSR, see :mod:`.products`) and one
+for the language / time-zone mask; sparse constraints (self, reporting line, avoid lists,
 past pairs) and the sparse ``choices`` factor are applied per block. No per-pair Python loop.
 """
 
@@ -22,6 +23,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from .features import ProfileEncoding
 from .pairs import CandidateSet, ColumnTopK, FloatArray, IntArray, select_block
+from .products import SplitLeft, SplitRight
 from .sparse import SparsePairs
 
 __all__ = ["ProfileScorer", "compress_columns"]
@@ -145,8 +147,8 @@ class _Columns:
 
     cols: IntArray | None
     position: IntArray | None
-    right_t: npt.NDArray[np.float32]
-    clip_right_t: npt.NDArray[np.float32] | None
+    right: SplitRight
+    clip_right: SplitRight | None
     required_t: list[npt.NDArray[np.float32]]
 
 
@@ -195,9 +197,12 @@ class ProfileScorer:
         self.encoding = encoding = replace(
             encoding, linear_left=np.zeros((n_left, 0), np.float32),
             linear_right=np.zeros((n_right, 0), np.float32))
+        # Full matrices score pair by pair; blocks use the split by density.
         self._left = np.ascontiguousarray(left, dtype=np.float32)
-        self._right_t = np.ascontiguousarray(right.T, dtype=np.float32)
         self._right = np.ascontiguousarray(right, dtype=np.float32)
+        self._linear = SplitLeft.of(self._left)
+        linear_right = self._linear.right(self._right)
+        clip_right: SplitRight | None = None
         clipped = encoding.clipped
         self._blocked: tuple[npt.NDArray[np.intp], list[npt.NDArray[np.intp]]] | None = None
         self._clip_scale = 0.0
@@ -207,7 +212,8 @@ class ProfileScorer:
             self._clip_scale = clipped.weight / encoding.total_weight / clipped.clip_at
             self._clip_left, self._clip_right = compress_columns(clipped.left, clipped.right)
             self._clip_cap = np.float32(clipped.clip_at)
-            self._clip_right_t = np.ascontiguousarray(self._clip_right.T)
+            self._clip = SplitLeft.of(self._clip_left)
+            clip_right = self._clip.right(self._clip_right)
         if encoding.mask_left is not None and encoding.mask_right is not None:
             # A constant column moves the threshold into the product: a pair is allowed where
             # the gate is positive (values are whole numbers, the threshold ends in .5).
@@ -218,9 +224,7 @@ class ProfileScorer:
             self._gate_right_t = np.ascontiguousarray(self._gate_right.T)
             self._blocked = _blocked_columns(self._gate_left, self._gate_right)
         self._scratch = threading.local()
-        self._all_columns = _Columns(None, None, self._right_t,
-                                     self._clip_right_t if self._clip_scale else None,
-                                     self._required_t)
+        self._all_columns = _Columns(None, None, linear_right, clip_right, self._required_t)
         # Per language / time-zone pattern of rows, the columns it may meet (the rest are -inf):
         # the candidate stream and the proof score only those.
         self._allowed: list[IntArray] | None = None
@@ -267,10 +271,10 @@ class ProfileScorer:
                 cols = self._allowed[pattern]
                 position = np.full(self.n_right, -1, dtype=np.int64)
                 position[cols] = np.arange(len(cols))
+                everything = self._all_columns
                 held = _Columns(
-                    cols, position, np.ascontiguousarray(self._right_t[:, cols]),
-                    np.ascontiguousarray(self._clip_right_t[:, cols]) if self._clip_scale
-                    else None,
+                    cols, position, everything.right.columns(cols),
+                    None if everything.clip_right is None else everything.clip_right.columns(cols),
                     [np.ascontiguousarray(right_t[:, cols]) for right_t in self._required_t])
                 self._pattern_columns[pattern] = held
                 # Blocks stream pattern by pattern: each thread needs one at a time.
@@ -283,13 +287,13 @@ class ProfileScorer:
         """Return the float32 scores of ``rows`` × ``columns``, ``-inf`` where a sparse or a
         required-factor constraint forbids the pair; the language / time-zone gate is not
         applied (callers either pass only columns the rows may meet, or apply it after)."""
-        left = self._left[rows]
-        n_rows, n_cols = left.shape[0], columns.right_t.shape[1]
-        scores = np.matmul(left, columns.right_t,
-                           out=self._buffer("scores", n_rows, n_cols) if reuse else None)
-        if columns.clip_right_t is not None:
-            overlap = np.matmul(self._clip_left[rows], columns.clip_right_t,
-                                out=self._buffer("overlap", n_rows, n_cols))
+        n_rows = len(range(self.n_left)[rows]) if isinstance(rows, slice) else len(rows)
+        n_cols = columns.right.width
+        scores = self._linear.product(
+            rows, columns.right, self._buffer("scores", n_rows, n_cols) if reuse else None)
+        if columns.clip_right is not None:
+            overlap = self._clip.product(rows, columns.clip_right,
+                                         self._buffer("overlap", n_rows, n_cols))
             np.minimum(overlap, self._clip_cap, out=overlap)
             overlap *= np.float32(self._clip_scale)
             scores += overlap
