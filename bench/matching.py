@@ -87,6 +87,8 @@ def run_case(kind: str, params: dict[str, Any]) -> dict[str, Any]:
                    total=result.total_score, min=result.min_score, gap=result.optimality_gap,
                    solve=result.stats.get("flow_seconds"),
                    note=f"scoring+candidates {result.stats['candidates_seconds']:.1f} s, "
+                        f"{int(result.stats['solves'])} solves (first "
+                        f"{result.stats['first_flow_seconds']:.2f} s), "
                         f"proof {result.stats.get('proof_seconds', 0):.1f} s, "
                         f"bottleneck {result.stats.get('bottleneck_seconds', 0):.1f} s; "
                         f"candidates {int(result.stats['candidate_pairs'])}, "
