@@ -14,11 +14,15 @@ class MatchingSettingsForm(forms.ModelForm[MatchingSettings]):
     class Meta:
         model = MatchingSettings
         fields = [
-            "objective", "exclude_reporting_line", "require_shared_language", "max_time_zone_gap_hours",
+            "objective", "exclude_reporting_line", "require_shared_language", "require_training",
+            "max_time_zone_gap_hours",
             "mentor_load_cap", "department_mode", "site_mode", "reverse_mentoring", "seniority_gap_min",
             "seniority_gap_max", "avoid_past_pairs", "suggestions_count", "max_open_requests", "request_ttl_days",
             "peer_round_every_days", "next_peer_round_on",
         ]
+        help_texts = {
+            "require_training": _("Mark who has completed it on the program's Enrolments page."),
+        }
         widgets = {
             "objective": forms.RadioSelect(attrs={"class": "choice-list"}),
             "next_peer_round_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -40,7 +40,12 @@ def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, 
 
 def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[str, str]:
     """A plain reason per unmatched mentee, from the snapshot (first that applies)."""
-    mentors = instance.get("mentors", [])
+    everyone = instance.get("mentors", [])
+    # Mentors the rules leave out (untrained, where training is required) are not available.
+    trained_only = bool(instance.get("rules", {}).get("require_mentor_training"))
+    mentors = [m for m in everyone if m.get("trained", True) or not trained_only]
+    untrained_seats = sum(max(0, m.get("capacity", 0)) for m in everyone) - sum(
+        max(0, m.get("capacity", 0)) for m in mentors)
     offered = set()
     for mentor in mentors:
         if mentor.get("capacity", 0) > 0:
@@ -54,6 +59,8 @@ def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[st
         wanted = set(profile.get("skills_wanted", {}))
         if instance.get("form") == "peer":
             reasons[person] = "odd_one_out"
+        elif (free_seats == 0 or demand > free_seats) and untrained_seats > 0:
+            reasons[person] = "training_required"
         elif free_seats == 0 or demand > free_seats:
             reasons[person] = "capacity_exhausted"
         elif wanted and not wanted & offered:
@@ -70,6 +77,7 @@ def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[st
 
 REASON_LABELS = {
     "capacity_exhausted": "Not enough mentor places for everyone",
+    "training_required": "Not enough places with mentors who have completed the training",
     "no_one_with_the_skill": "No available mentor offers the skills they want",
     "no_shared_language": "No available mentor shares a language",
     "odd_one_out": "Odd number of people, or no compatible partner left",

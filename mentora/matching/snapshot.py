@@ -134,6 +134,8 @@ def build_instance(program: Program, matching: MatchingSettings, *, only_mentee:
                    "generation": "diversity" if generation else "ignore"}
     rules: dict[str, Any] = {
         "require_shared_language": matching.require_shared_language,
+        # Peers have no mentors: the training rule means nothing there.
+        "require_mentor_training": matching.require_training and program.form != "peer",
         "max_time_zone_gap_hours": matching.max_time_zone_gap_hours,
         "manager_of": manager_of,
         "past_pairs": [list(p) for p in sorted(history)],
@@ -177,6 +179,7 @@ def build_instance(program: Program, matching: MatchingSettings, *, only_mentee:
         entry: dict[str, Any] = {
             "id": str(e.membership_id), "capacity": free, "profile": person(e.membership_id),
             "load_elsewhere": loads.get(e.membership_id, 0),
+            "trained": e.training_completed_at is not None,
         }
         if matching.mentor_load_cap is not None:
             entry["max_total"] = int(matching.mentor_load_cap) - e.assigned

@@ -68,7 +68,8 @@ def suggest_mentors(*, program: Program, mentee: Membership, matching: MatchingS
     vectors_np = {k: np.asarray(v, dtype=np.float32) for k, v in vectors.items()}
     engine_mentee = Mentee(me["id"], parse_profile(me["profile"], "mentee"), tuple(me.get("choices", [])), frozenset(me.get("avoid", [])))
     engine_mentors = [
-        Mentor(m["id"], m["capacity"], parse_profile(m["profile"], "mentor"), m.get("max_total"), m.get("load_elsewhere", 0))
+        Mentor(m["id"], m["capacity"], parse_profile(m["profile"], "mentor"), m.get("max_total"), m.get("load_elsewhere", 0),
+               trained=m.get("trained", True))
         for m in mentors_data
     ]
     prepared = prepare_mentor_pairs([engine_mentee], engine_mentors, weights=weights, rules=rules, text_vectors=vectors_np or None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -78,6 +78,12 @@ class EnrollmentOut(Schema):
     answers: dict[str, Any]
     motivation: str
     decision_message: str
+    training_completed_at: datetime | None = Field(None, description="Mentors: when a coordinator marked the "
+                                                   "mentor training completed (programs may match only trained mentors).")
+
+
+class TrainingIn(Schema):
+    completed: bool
 
 
 class EnrollIn(Schema):
@@ -98,6 +104,7 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
         "member_name": enrollment.membership.user.display_name, "role": enrollment.role,
         "status": enrollment.status, "capacity": enrollment.capacity, "answers": enrollment.answers,
         "motivation": enrollment.motivation, "decision_message": enrollment.decision_message,
+        "training_completed_at": enrollment.training_completed_at,
     }
 
 
@@ -159,6 +166,16 @@ def decide(request: HttpRequest, org: str, enrollment_id: int, payload: Decision
     return _enrollment_out(services.decide_enrollment(
         enrollment=enrollment, decision=payload.decision, message=payload.message, decided_by=api_user(request),
     ))
+
+
+@router.post("/orgs/{org}/enrollments/{enrollment_id}/training", response=EnrollmentOut,
+             summary="Mark a mentor's training completed or not (coordinators)")
+def training(request: HttpRequest, org: str, enrollment_id: int, payload: TrainingIn) -> dict[str, Any]:
+    membership = api_membership(request, org, role="coordinator")
+    enrollment = access_enrollment(membership, enrollment_id, manage=True)
+    updated = services.set_training(enrollment=enrollment, completed=payload.completed, by=api_user(request))
+    updated.membership = enrollment.membership
+    return _enrollment_out(updated)
 
 
 @router.post("/orgs/{org}/enrollments/{enrollment_id}/withdraw", response=EnrollmentOut, summary="Withdraw my enrolment")

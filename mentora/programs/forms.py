@@ -109,6 +109,10 @@ class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Mentees I can take"), min_value=1, max_value=50)
 
 
+class TrainingForm(forms.Form):
+    completed = forms.ChoiceField(choices=[("yes", _("Completed")), ("no", _("Not completed"))])
+
+
 def build_enrollment_form(program: Program, role: str | None, data: Any = None) -> forms.Form:
     """A form with the role, motivation, capacity (mentors) and the program's questions."""
     form = forms.Form(data)

@@ -204,6 +204,10 @@ class Enrollment(models.Model):
         default=0, help_text=_("Mentees currently matched to this mentor in this program.")
     )
     answers = models.JSONField(default=dict, blank=True)
+    training_completed_at = models.DateTimeField(
+        _("mentor training completed"), null=True, blank=True,
+        help_text=_("Set by a coordinator; programs may match only trained mentors."),
+    )
     motivation = models.TextField(_("why I want to join"), blank=True, max_length=2000)
     decision_message = models.TextField(_("message to the applicant"), blank=True, max_length=2000)
     decided_by = models.ForeignKey(
@@ -226,6 +230,9 @@ class Enrollment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__lte=50), name="capacity_at_most_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(training_completed_at__isnull=True) | Q(role="mentor"), name="only_mentors_are_trained"
             ),
             # Capacity can never be exceeded, whatever the code path or concurrency.
             models.CheckConstraint(

@@ -275,6 +275,23 @@ def set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollment:
     return locked
 
 
+@transaction.atomic
+def set_training(*, enrollment: Enrollment, completed: bool, by: User) -> Enrollment:
+    """Record that a mentor has (or has not) completed the program's mentor training."""
+    locked = Enrollment.objects.select_for_update().select_related("program__organization").get(pk=enrollment.pk)
+    if locked.role != EnrollmentRole.MENTOR:
+        raise DomainError(_("Only mentors take the mentor training."), field="completed")
+    if completed == (locked.training_completed_at is not None):
+        return locked
+    locked.training_completed_at = timezone.now() if completed else None
+    locked.save(update_fields=["training_completed_at", "updated_at"])
+    record_audit_event(
+        organization=locked.program.organization, actor=by,
+        action="enrollment.training_completed" if completed else "enrollment.training_cleared", target=locked,
+    )
+    return locked
+
+
 def mentor_load(membership: Membership) -> int:
     """Mentees a person has offered to take across all live programs (their total load)."""
     total = (

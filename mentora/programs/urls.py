@@ -15,4 +15,5 @@ urlpatterns = [
     path("enrollments/<int:enrollment_id>/decide/", views.enrollment_decide, name="enrollment_decide"),
     path("enrollments/<int:enrollment_id>/withdraw/", views.enrollment_withdraw, name="enrollment_withdraw"),
     path("enrollments/<int:enrollment_id>/capacity/", views.enrollment_capacity, name="enrollment_capacity"),
+    path("enrollments/<int:enrollment_id>/training/", views.enrollment_training, name="enrollment_training"),
 ]

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from mentora.core.access import AuthedRequest, access_enrollment, access_program, org_view, visible_programs
 from mentora.core.errors import DomainError
 from mentora.programs import services
-from mentora.programs.forms import CapacityForm, DecisionForm, ProgramForm, QuestionForm, build_enrollment_form
+from mentora.programs.forms import (
+    CapacityForm,
+    DecisionForm,
+    ProgramForm,
+    QuestionForm,
+    TrainingForm,
+    build_enrollment_form,
+)
 from mentora.programs.models import Enrollment, EnrollmentQuestion, EnrollmentStatus, Program
 from mentora.programs.templates_catalog import PURPOSE_PRESETS
 
@@ -211,6 +218,29 @@ def enrollment_decide(request: AuthedRequest, enrollment_id: int) -> HttpRespons
         else:
             messages.success(request, _("Decision saved and sent to %(name)s.") % {"name": enrollment.membership.user.display_name})
     return redirect("programs:enrollments", org=request.membership.organization.slug, program_id=enrollment.program_id)
+
+
+@require_POST
+@org_view(role="coordinator")
+def enrollment_training(request: AuthedRequest, enrollment_id: int) -> HttpResponse:
+    """Mark a mentor's training completed (or not): programs can require it for matching."""
+    enrollment = access_enrollment(request.membership, enrollment_id, manage=True)
+    form = TrainingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose completed or not completed."))
+    else:
+        completed = form.cleaned_data["completed"] == "yes"
+        try:
+            services.set_training(enrollment=enrollment, completed=completed, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            name = enrollment.membership.user.display_name
+            messages.success(request, (_("%(name)s has completed the mentor training.") if completed
+                                       else _("%(name)s's mentor training is marked not completed.")) % {"name": name})
+    target = redirect("programs:enrollments", org=request.membership.organization.slug, program_id=enrollment.program_id)
+    target["Location"] += f"#enrollment-{enrollment.pk}"
+    return target
 
 
 @require_POST

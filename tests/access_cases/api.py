@@ -27,6 +27,8 @@ CASES: list[Case] = [
     Case("api-1.0.0:my_enrollments", org, API_ANY_MEMBER),
     Case("api-1.0.0:decide", lambda w: ["acme", w.mentee_enrollment.pk], API_COORDINATORS, "post",
          lambda w: {"decision": "approve"}, True),
+    Case("api-1.0.0:training", lambda w: ["acme", w.mentor_enrollment.pk], API_COORDINATORS, "post",
+         lambda w: {"completed": True}, True),
     Case("api-1.0.0:withdraw", lambda w: ["acme", w.mentee_enrollment.pk],
          {**dict.fromkeys(ROLES, MISSING), "anonymous": UNAUTHORIZED, "mentee": OK}, "post"),
 ]

@@ -25,4 +25,6 @@ CASES: list[Case] = [
          {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentee": REDIRECT}, "post"),
     Case("programs:enrollment_capacity", lambda w: ["acme", w.mentor_enrollment.pk],
          {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentor": REDIRECT}, "post", lambda w: {"capacity": 3}),
+    Case("programs:enrollment_training", lambda w: ["acme", w.mentor_enrollment.pk], {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT},
+         "post", lambda w: {"completed": "yes"}),
 ]

@@ -81,6 +81,36 @@ def test_a_coordinator_tunes_runs_previews_adjusts_and_publishes(page: Page, liv
     assert Mentorship.objects.filter(program=program, source="match_run").count() == run.matches.count()
 
 
+def test_a_coordinator_marks_training_and_matches_only_trained_mentors(page: Page, live_server, world: World, skills):
+    program = ProgramFactory(organization=world.org, name="Certified Mentors")
+    mentors = [person(world, f"coach{i}@acme.test", offered=("Negotiation",), level=8) for i in range(2)]
+    mentees = [person(world, f"learner{i}@acme.test", wanted=("Negotiation",)) for i in range(2)]
+    for m in mentors:
+        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=1)
+    for m in mentees:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/enrollments/?role=mentor")
+    page.get_by_role("button", name="Mark training completed for Coach0").click()
+    expect(page.get_by_text("Coach0 has completed the mentor training.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Coach0").get_by_text("Training completed")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Coach1").get_by_text("Training not completed")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/matching/settings/")
+    page.get_by_label("Mentors must have completed training").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Matching settings saved.")).to_be_visible()
+    page.get_by_role("button", name="Run matching").click()
+    expect(page.get_by_role("heading", name="What-if preview")).to_be_visible()
+    expect(page.locator("#match-rate")).to_contain_text("1 / 2")
+    expect(page.get_by_text("Not enough places with mentors who have completed the training")).to_be_visible()
+    assert_accessible(page)
+    run = MatchRun.objects.get(program=program)
+    assert [m.mentor_id for m in run.matches.all()] == [mentors[0].pk]
+
+
 def test_a_mentee_finds_a_mentor_and_the_mentor_accepts(page: Page, live_server, world: World, skills):
     program = ProgramFactory(organization=world.org, name="Open Mentoring", matching_mode="self_select")
     mentor = person(world, "guide@acme.test", offered=("Negotiation",), level=8, department="Sales")
