@@ -50,6 +50,9 @@ def test_seed_demo_builds_a_believable_organization_quickly_and_only_once(builti
     forms = set(Program.objects.filter(organization=org).values_list("form", flat=True))
     assert forms == {"one_on_one", "peer", "circle"}
     assert Enrollment.objects.filter(program__organization=org).count() > 100
+    mentors = Enrollment.objects.filter(program__organization=org, program__form="one_on_one", role="mentor")
+    assert 0 < mentors.filter(training_completed_at__isnull=True).count() < mentors.filter(
+        training_completed_at__isnull=False).count()
     assert "admin@northwind.example" in out.getvalue() and "mentee1@northwind.example" in out.getvalue()
     call_command("seed_demo", stdout=StringIO())
     assert Organization.objects.filter(slug="northwind").count() == 1

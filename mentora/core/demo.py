@@ -179,8 +179,11 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
             continue
         profile = profiles[index]
         if email_role == "mentor" or (email_role is None and (profile.level or 0) >= 7 and index % 2 == 0):
+            # Most mentors have done the mentor training (a coordinator marks it on the enrolments page).
+            trained = email_role == "mentor" or (index // 2) % 4 != 1
             enrollments.append(Enrollment(program=career, membership=membership, role="mentor", capacity=rng.randint(1, 3),
-                                          status=EnrollmentStatus.APPROVED))
+                                          status=EnrollmentStatus.APPROVED,
+                                          training_completed_at=timezone.now() if trained else None))
         elif email_role == "mentee" or (email_role is None and (profile.level or 0) <= 4 and index % 3 != 0):
             status = EnrollmentStatus.APPLIED if email_role == "mentee" and membership.user.email.startswith("mentee2") else EnrollmentStatus.APPROVED
             if email_role is None and index % 11 == 0:
