@@ -49,8 +49,7 @@ def _invites(method: str) -> list[vobject.base.Component]:
     return found
 
 
-@pytest.fixture
-def zones(world: World) -> World:
+def in_two_zones(world: World) -> World:
     """Mentor in Paris, mentee in New York, both free weekdays 09:00–17:00 local."""
     for membership, zone in ((world.mentor, PARIS), (world.mentee, NEW_YORK)):
         membership.profile.timezone = zone
@@ -58,6 +57,11 @@ def zones(world: World) -> World:
         for day in range(5):
             AvailabilitySlot.objects.create(profile=membership.profile, weekday=day, start_minute=540, end_minute=1020)
     return world
+
+
+@pytest.fixture
+def zones(world: World) -> World:
+    return in_two_zones(world)
 
 
 def test_booking_sends_each_member_a_standard_invite(zones: World, django_capture_on_commit_callbacks):

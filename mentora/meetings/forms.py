@@ -45,6 +45,15 @@ class RescheduleForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int, initial=60)
     reason = forms.CharField(label=_("Reason (shared with the others)"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    following = forms.BooleanField(
+        label=_("Also move the following meetings of this series"), required=False,
+        help_text=_("Each later meeting moves by the same amount, at the same local time across clock changes."),
+    )
+
+    def __init__(self, *args: Any, in_series: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not in_series:
+            del self.fields["following"]
 
 
 class CancelForm(forms.Form):

@@ -110,11 +110,13 @@ def _event(
 
 def invite_calendar(
     meeting: Meeting, *, method: str, organizer: Person, attendees: Sequence[Person], whole_series: bool = False,
+    also: Sequence[Meeting] = (),
 ) -> bytes:
     """One iTIP message about a meeting (or, with `whole_series`, its whole series).
 
     REQUEST creates or updates; CANCEL removes. For a series the master event carries the RRULE;
-    a single occurrence of a series is addressed by UID + RECURRENCE-ID.
+    a single occurrence of a series is addressed by UID + RECURRENCE-ID. `also` adds more
+    occurrences of the same series (moved together), each addressed by its RECURRENCE-ID.
     """
     calendar = _new_calendar(method)
     status = "CANCELLED" if method == "CANCEL" else "CONFIRMED"
@@ -128,6 +130,9 @@ def invite_calendar(
         event = _event(meeting, organizer=organizer, attendees=attendees, status=status, sequence=meeting.sequence,
                        recurrence_id=meeting.recurrence_id)
     calendar.add_component(event)
+    for other in also:
+        calendar.add_component(_event(other, organizer=organizer, attendees=attendees, status=status,
+                                      sequence=other.sequence, recurrence_id=other.recurrence_id))
     calendar.add_component(vtimezone(meeting.timezone))
     return bytes(calendar.to_ical())
 

@@ -207,26 +207,58 @@ def _editable(meeting: Meeting) -> None:
         raise MeetingClosed(_("This meeting is over."))
 
 
+def following_occurrences(meeting: Meeting) -> list[Meeting]:
+    """The later occurrences of a meeting's series that are still scheduled and not over, in order."""
+    if meeting.series_id is None or meeting.recurrence_id is None:
+        return []
+    return list(
+        Meeting.objects.filter(series_id=meeting.series_id, status=MeetingStatus.SCHEDULED, recurrence_id__gt=meeting.recurrence_id,
+                               ends_at__gt=timezone.now()).order_by("recurrence_id")
+    )
+
+
+def _shifted(when: datetime, zone: zoneinfo.ZoneInfo, shift: timedelta) -> datetime:
+    """`when` moved by `shift` of wall-clock time in `zone` (10:00 stays 10:00 across a DST change)."""
+    local = when.astimezone(zone).replace(tzinfo=None) + shift
+    return local.replace(tzinfo=zone).astimezone(when.tzinfo)
+
+
 @transaction.atomic
 def reschedule_meeting(*, meeting: Meeting, starts_at: datetime, duration_minutes: int | None = None,
-                       changed_by: User, reason: str = "") -> Meeting:
-    """Move one meeting (one occurrence of a series) to a new time; everyone gets an updated invite."""
+                       changed_by: User, reason: str = "", following: bool = False) -> Meeting:
+    """Move one meeting (one occurrence of a series) to a new time; everyone gets an updated invite.
+
+    With `following`, the later occurrences of its series move by the same wall-clock shift in the
+    series' zone (and take the new length): all or none — one clash refuses the whole move.
+    """
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("mentorship__program__organization").get(pk=meeting.pk)
     _editable(meeting)
     duration = timedelta(minutes=duration_minutes) if duration_minutes else meeting.duration
-    _validate_booking(meeting.mentorship, starts_at, int(duration.total_seconds() // 60), meeting.channel, meeting.location)
-    meeting.starts_at, meeting.ends_at = starts_at, starts_at + duration
-    meeting.sequence += 1
-    meeting.change_reason = reason.strip()
-    meeting.save(update_fields=["starts_at", "ends_at", "sequence", "change_reason", "updated_at"])
-    users = list(User.objects.filter(meeting_seats__meeting=meeting, meeting_seats__is_active=True))
-    # Free the old seats first, then claim the new time under the same guard as a booking.
-    Attendee.objects.filter(meeting=meeting).delete()
-    _claim_seats(meeting, users)
-    _after_commit_invite(meeting, method="REQUEST", reason=meeting.change_reason)
-    _after_commit_reminders([meeting])
-    _notify_others(meeting, actor=changed_by, kind="meeting.rescheduled",
-                   title=_("%(name)s moved a meeting") % {"name": changed_by.display_name}, body=meeting.change_reason)
+    minutes = int(duration.total_seconds() // 60)
+    _validate_booking(meeting.mentorship, starts_at, minutes, meeting.channel, meeting.location)
+    later = following_occurrences(meeting) if following else []
+    if later:
+        list(Meeting.objects.select_for_update().filter(pk__in=[m.pk for m in later]))
+    zone = zoneinfo.ZoneInfo(meeting.timezone)
+    shift = starts_at.astimezone(zone).replace(tzinfo=None) - meeting.starts_at.astimezone(zone).replace(tzinfo=None)
+    targets = [(meeting, starts_at)] + [(m, _shifted(m.starts_at, zone, shift)) for m in later]
+    seats = {m.pk: list(User.objects.filter(meeting_seats__meeting=m, meeting_seats__is_active=True)) for m, _ in targets}
+    # Free the old seats first (occurrences may move onto each other's old times), then claim the
+    # new times under the same guard as a booking.
+    Attendee.objects.filter(meeting__in=[m for m, _ in targets]).delete()
+    for target, new_start in targets:
+        _validate_booking(target.mentorship, new_start, minutes, target.channel, target.location)
+        target.starts_at, target.ends_at = new_start, new_start + duration
+        target.sequence += 1
+        target.change_reason = reason.strip()
+        target.save(update_fields=["starts_at", "ends_at", "sequence", "change_reason", "updated_at"])
+        _claim_seats(target, seats[target.pk])
+    moved = [m for m, _ in targets]
+    _after_commit_invite(meeting, method="REQUEST", reason=meeting.change_reason, occurrence_ids=[m.pk for m in moved])
+    _after_commit_reminders(moved)
+    title = (_("%(name)s moved %(n)d meetings of a series") % {"name": changed_by.display_name, "n": len(moved)}
+             if len(moved) > 1 else _("%(name)s moved a meeting") % {"name": changed_by.display_name})
+    _notify_others(meeting, actor=changed_by, kind="meeting.rescheduled", title=title, body=meeting.change_reason)
     return meeting
 
 
@@ -338,12 +370,15 @@ def _user_zone(user: User, meeting: Meeting) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _after_commit_invite(meeting: Meeting, *, method: str, whole_series: bool = False, reason: str = "") -> None:
+def _after_commit_invite(meeting: Meeting, *, method: str, whole_series: bool = False, reason: str = "",
+                         occurrence_ids: Sequence[int] = ()) -> None:
     from mentora.meetings.tasks import send_meeting_invites
 
     meeting_id = meeting.pk
+    # One message for several moved occurrences of a series, not one email each.
+    others = [pk for pk in occurrence_ids if pk != meeting_id]
     transaction.on_commit(lambda: send_meeting_invites.enqueue(
-        meeting_id=meeting_id, method=method, whole_series=whole_series, reason=reason))
+        meeting_id=meeting_id, method=method, whole_series=whole_series, reason=reason, also=others))
 
 
 def _after_commit_reminders(meetings: Sequence[Meeting]) -> None:

@@ -25,18 +25,25 @@ def _zone_of(user_id: int, meeting: Meeting) -> zoneinfo.ZoneInfo:
 
 
 @task()
-def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = False, reason: str = "") -> int:
-    """Email every attendee an iCalendar invite (REQUEST) or cancellation (CANCEL); return how many."""
+def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = False, reason: str = "",
+                         also: list[int] | None = None) -> int:
+    """Email every attendee an iCalendar invite (REQUEST) or cancellation (CANCEL); return how many.
+
+    `also`: more occurrences of the same series that moved with this one (one message for all).
+    """
     meeting = Meeting.objects.select_related("mentorship__program__organization", "series", "booked_by").filter(pk=meeting_id).first()
     if meeting is None:
         return 0
+    others = list(Meeting.objects.filter(pk__in=also or [], series_id=meeting.series_id).exclude(pk=meeting.pk)
+                  .select_related("mentorship").order_by("recurrence_id")) if meeting.series_id else []
     seats = list(Attendee.objects.filter(meeting=meeting).select_related("user"))
     people = [ics.Person(seat.user.display_name, seat.user.email) for seat in seats]
     # Mentora organises (so every member, the booker too, gets an ordinary invitation); the CN says who booked.
     _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     booker = meeting.booked_by.display_name if meeting.booked_by else "Mentora"
     organizer = ics.Person(f"{booker} via Mentora", from_address or "no-reply@mentora.local")
-    calendar = ics.invite_calendar(meeting, method=method, organizer=organizer, attendees=people, whole_series=whole_series)
+    calendar = ics.invite_calendar(meeting, method=method, organizer=organizer, attendees=people, whole_series=whole_series,
+                                   also=others)
     sent = 0
     for seat in seats:
         local = timezone.localtime(meeting.starts_at, _zone_of(seat.user_id, meeting))
@@ -51,6 +58,10 @@ def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = F
                 lines.append(f"Repeats every {meeting.series.interval_weeks} week(s), {meeting.series.count} times.")
             if meeting.sequence:
                 lines[0] = "Updated: " + lines[0]
+            if others:
+                lines.append(f"The {len(others)} following meeting(s) of the series move by the same amount:")
+                lines += ["  " + timezone.localtime(o.starts_at, _zone_of(seat.user_id, meeting)).strftime("%a %d %b %Y, %H:%M %Z")
+                          for o in others]
         if reason:
             lines.append(f"Reason: {reason}")
         lines += ["", f"Details: {ics.meeting_url(meeting)}"]

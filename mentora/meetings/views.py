@@ -116,7 +116,8 @@ def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "attendees": attendees, "cancel_form": CancelForm(),
         "reschedule_form": RescheduleForm(initial={"starts_at": timezone.localtime(meeting.starts_at),
-                                                   "duration_minutes": meeting.duration.seconds // 60}),
+                                                   "duration_minutes": meeting.duration.seconds // 60},
+                                          in_series=bool(services.following_occurrences(meeting))),
         "attendance_form": AttendanceForm(initial={"happened": "yes" if meeting.happened is not False else "no",
                                                    "note": meeting.attendance_note}),
         "is_over": meeting.starts_at <= timezone.now(), "room_open": meeting.room_is_open(),
@@ -127,16 +128,19 @@ def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @org_view()
 def reschedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.membership, meeting_id)
-    form = RescheduleForm(request.POST or None, initial={"starts_at": timezone.localtime(meeting.starts_at)})
+    form = RescheduleForm(request.POST or None, initial={"starts_at": timezone.localtime(meeting.starts_at)},
+                          in_series=bool(services.following_occurrences(meeting)))
     if request.method == "POST" and form.is_valid():
+        following = bool(form.cleaned_data.get("following"))
         try:
             services.reschedule_meeting(meeting=meeting, starts_at=form.cleaned_data["starts_at"],
                                         duration_minutes=form.cleaned_data["duration_minutes"], changed_by=request.user,
-                                        reason=form.cleaned_data["reason"])
+                                        reason=form.cleaned_data["reason"], following=following)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Moved. Everyone gets an updated invite."))
+            messages.success(request, _("Moved, with the following meetings of the series. Everyone gets an updated invite.")
+                             if following else _("Moved. Everyone gets an updated invite."))
             return _to_meeting(request, meeting)
     status = 422 if request.method == "POST" else 200
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form}, status=status)
