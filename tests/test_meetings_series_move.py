@@ -122,3 +122,19 @@ def test_an_outsider_cannot_move_a_series(zones: World):
     assert response.status_code == 404
     assert [m.starts_at for m in Meeting.objects.filter(series=rows[0].series).order_by("recurrence_id")] == [
         m.starts_at for m in rows]
+
+
+def test_the_api_moves_a_series_and_refuses_outsiders(zones: World):
+    rows = _weekly_series_across_spring_dst(zones, count=3)
+    new_start = (rows[0].starts_at + timedelta(hours=1)).isoformat()
+    outsider = client_for(zones.member).post(f"/api/orgs/acme/meetings/{rows[0].pk}/move",
+                                             {"starts_at": new_start, "following": True}, content_type="application/json")
+    assert outsider.status_code == 404
+    response = client_for(zones.mentee).post(f"/api/orgs/acme/meetings/{rows[0].pk}/move",
+                                             {"starts_at": new_start, "following": True}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert [m["id"] for m in response.json()] == [m.pk for m in rows]
+    assert [_local(m)[1] for m in Meeting.objects.filter(series=rows[0].series).order_by("recurrence_id")] == [11, 11, 11]
+    past = client_for(zones.mentee).post(f"/api/orgs/acme/meetings/{rows[0].pk}/move",
+                                         {"starts_at": "2020-01-01T10:00:00+00:00"}, content_type="application/json")
+    assert past.status_code == 422 and past.json()["field"] == "starts_at"

@@ -1,4 +1,4 @@
-"""API: free slots, booking and cancelling meetings — the same services as the HTML views."""
+"""API: free slots, booking, moving and cancelling meetings — the same services as the HTML views."""
 
 from __future__ import annotations
 
@@ -56,6 +56,13 @@ class MeetingIn(Schema):
     count: int = Field(1, ge=1, le=52)
 
 
+class MoveIn(Schema):
+    starts_at: datetime = Field(..., description="The new start, an aware datetime (with offset).")
+    duration_minutes: int | None = Field(None, ge=15, le=240, description="Empty: keep the length.")
+    reason: str = Field("", max_length=2000)
+    following: bool = Field(False, description="Also move the later meetings of the series by the same wall-clock shift.")
+
+
 class CancelIn(Schema):
     reason: str = Field("", max_length=2000)
     whole_series: bool = False
@@ -86,6 +93,16 @@ def book_meeting(request: HttpRequest, org: str, mentorship_id: int, payload: Me
         agenda=payload.agenda, timezone_name=payload.timezone, interval_weeks=payload.interval_weeks, count=payload.count,
     )
     return Status(201, meeting)
+
+
+@router.post("/orgs/{org}/meetings/{meeting_id}/move", response=list[MeetingOut],
+             summary="Move a meeting (and, with following, the later meetings of its series)")
+def move_meeting(request: HttpRequest, org: str, meeting_id: int, payload: MoveIn) -> list[Meeting]:
+    meeting = access_meeting(api_membership(request, org), meeting_id)
+    moved = services.reschedule_meeting(meeting=meeting, starts_at=payload.starts_at,  # type: ignore[arg-type]
+                                        duration_minutes=payload.duration_minutes, changed_by=api_user(request),
+                                        reason=payload.reason, following=payload.following)
+    return [moved, *services.following_occurrences(moved)] if payload.following else [moved]
 
 
 @router.post("/orgs/{org}/meetings/{meeting_id}/cancel", response=list[MeetingOut], summary="Cancel a meeting")
