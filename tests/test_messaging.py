@@ -283,6 +283,20 @@ def test_attachments_are_size_and_type_checked_and_served_to_members_only(world:
     assert client_for(world.coordinator).get(url).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_a_voice_note_plays_inline_and_other_files_download(world: World):
+    webm = b"\x1a\x45\xdf\xa3" + b"\x00" * 64
+    note = _post(world, world.mentee, "", attachment=SimpleUploadedFile("voice-note.webm", webm, content_type="audio/webm"))
+    doc = _post(world, world.mentee, "", attachment=SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain"))
+    client = client_for(world.mentor)
+    played = client.get(reverse("messaging:attachment", args=["acme", note.pk]))
+    assert played["Content-Type"] == "audio/webm" and played["Content-Disposition"].startswith("inline")
+    assert client.get(reverse("messaging:attachment", args=["acme", doc.pk]))["Content-Disposition"].startswith("attachment")
+    page = client.get(reverse("messaging:conversation", args=["acme", world.mentorship.pk])).content.decode()
+    assert page.count("<audio controls") == 1 and "Record a voice note" in page
+    with pytest.raises(DomainError):  # not WebM inside
+        _post(world, world.mentee, "", attachment=SimpleUploadedFile("fake.webm", b"RIFF....", content_type="audio/webm"))
+
+
 def test_sending_a_file_through_the_form(world: World):
     client = client_for(world.mentee)
     url = reverse("messaging:send", args=["acme", world.mentorship.pk])

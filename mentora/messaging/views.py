@@ -139,7 +139,8 @@ def attachment(request: AuthedRequest, message_id: int) -> HttpResponse:
     # Attachments are small (MENTORA_ATTACHMENT_MAX_BYTES); read through the storage API.
     with message.attachment.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=message.attachment_type)
-    disposition = "inline" if message.attachment_type.startswith("image/") else "attachment"
+    # Images and voice notes play in the page; everything else downloads.
+    disposition = "inline" if message.attachment_type.startswith(("image/", "audio/")) else "attachment"
     response["Content-Disposition"] = content_disposition_header(disposition == "attachment", message.attachment_name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

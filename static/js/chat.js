@@ -85,6 +85,63 @@
       body.focus();
     }
   });
+  // Voice notes: record in the browser (MediaRecorder), then send as an attachment like any file.
+  const voice = document.getElementById("voice-note");
+  const voiceStatus = document.getElementById("voice-status");
+  const VOICE_LIMIT_SECONDS = 120;
+  const voiceType = () => ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus"]
+    .find((type) => window.MediaRecorder && MediaRecorder.isTypeSupported(type));
+  if (voice && form && navigator.mediaDevices && voiceType()) {
+    voice.hidden = false;
+    let recorder = null;
+    let timer = null;
+    const setRecording = (on) => {
+      voice.setAttribute("aria-pressed", on ? "true" : "false");
+      voice.textContent = on ? voice.dataset.labelStop : voice.dataset.labelStart;
+    };
+    const send = async (blob, type) => {
+      const extension = type.startsWith("audio/ogg") ? "ogg" : "webm";
+      const data = new FormData(form);
+      data.set("body", "");
+      data.set("attachment", new File([blob], `voice-note.${extension}`, { type: type.split(";")[0] }));
+      voiceStatus.textContent = "Sending…";
+      const response = await fetch(form.action, { method: "POST", body: data,
+        headers: { Accept: "application/json", "X-CSRFToken": csrf() } });
+      voiceStatus.textContent = response.ok ? "Voice note sent." : "";
+      if (!response.ok) errorBox.textContent = await response.text();
+    };
+    voice.addEventListener("click", async () => {
+      errorBox.textContent = "";
+      if (recorder) { recorder.stop(); return; }
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      } catch (error) {
+        errorBox.textContent = "The microphone is not available (allow it in the browser to record).";
+        return;
+      }
+      const type = voiceType();
+      const chunks = [];
+      recorder = new MediaRecorder(stream, { mimeType: type });
+      recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
+      recorder.addEventListener("stop", () => {
+        clearInterval(timer);
+        stream.getTracks().forEach((track) => track.stop());
+        recorder = null;
+        setRecording(false);
+        send(new Blob(chunks, { type }), type);
+      });
+      const started = Date.now();
+      timer = setInterval(() => {
+        const seconds = Math.round((Date.now() - started) / 1000);
+        voiceStatus.textContent = `Recording… ${seconds} s`;
+        if (seconds >= VOICE_LIMIT_SECONDS && recorder) recorder.stop();
+      }, 1000);
+      recorder.start();
+      setRecording(true);
+      voiceStatus.textContent = "Recording… 0 s";
+    });
+  }
   // Enter sends, Shift+Enter starts a new line.
   form?.querySelector("[name=body]")?.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {

@@ -1,10 +1,12 @@
-"""Two people chat in real time in two browsers (websocket through Daphne), and see "Seen"."""
+"""Two people chat in real time in two browsers (websocket through Daphne), and see "Seen"; a voice
+note recorded in one browser plays in the other."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from mentora.messaging.models import Message
 from tests.conftest import World
 from tests.e2e.conftest import VIEWPORT, assert_accessible, login
 from tests.e2e.live_asgi import AsgiServer, asgi_server  # noqa: F401 — the fixture
@@ -44,3 +46,33 @@ def test_two_members_chat_in_real_time(browser: Browser, asgi_server: AsgiServer
     mentor.get_by_role("button", name="Delete message").first.click()
     expect(log).to_contain_text("Message deleted.")
     expect(log).not_to_contain_text("Ready for Thursday?")
+
+
+def test_a_voice_note_is_recorded_in_the_browser_and_plays_on_the_other_side(
+        browser: Browser, asgi_server: AsgiServer, world: World):  # noqa: F811
+    # Chromium runs with a fake microphone (a beep), granted without a prompt (tests/e2e/conftest.py).
+    mentee = open_conversation(browser, asgi_server, "mentee@acme.test", world.mentorship.pk)
+    mentor = open_conversation(browser, asgi_server, "mentor@acme.test", world.mentorship.pk)
+    record = mentee.get_by_role("button", name="Record a voice note")
+    record.click()
+    stop = mentee.get_by_role("button", name="Stop and send the voice note")
+    expect(stop).to_have_attribute("aria-pressed", "true")
+    expect(mentee.locator("#voice-status")).to_contain_text("Recording… 2 s")
+    assert_accessible(mentee)
+    stop.click()
+    expect(mentee.locator("#voice-status")).to_contain_text("Voice note sent.")
+    expect(record).to_have_attribute("aria-pressed", "false")
+
+    player = mentor.get_by_role("log", name="Messages").locator("audio[controls]")
+    expect(player).to_have_count(1)
+    # The recording is a real WebM file the server accepted by its content, and it plays.
+    message = Message.objects.get(attachment_name="voice-note.webm")
+    assert message.attachment_type == "audio/webm" and message.attachment_size > 1000
+    duration = player.evaluate("""(audio) => new Promise((resolve) => {
+        audio.preload = "auto";
+        audio.addEventListener("loadedmetadata", () => resolve(audio.duration), { once: true });
+        audio.addEventListener("error", () => resolve(-1), { once: true });
+        audio.load();
+    })""")
+    assert duration != -1
+    assert_accessible(mentor)
