@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.core.models import Organization
 from mentora.goals.files import ACCEPT
 from mentora.goals.models import (
+    MAX_QUIZ_ATTEMPTS,
     Evidence,
     Goal,
     GoalComment,
@@ -101,6 +102,9 @@ class QuizForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
     pass_percent = forms.IntegerField(label=_("Pass mark (% of questions right)"), min_value=0, max_value=100,
                                       initial=70)
+    max_attempts = forms.IntegerField(label=_("Attempts allowed"), min_value=1, max_value=MAX_QUIZ_ATTEMPTS, initial=3,
+                                      required=False,
+                                      help_text=_("A mentee may try again until they pass, this many times in all."))
     questions = forms.CharField(
         label=_("Questions"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("One block per question, blocks separated by an empty line: the question on the first line, "

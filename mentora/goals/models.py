@@ -176,6 +176,10 @@ class GoalComment(models.Model):
         return f"Comment {self.pk} on goal {self.goal_id}"
 
 
+#: Attempts a quiz may allow at most (each attempt is numbered; the database refuses a higher number).
+MAX_QUIZ_ATTEMPTS = 10
+
+
 class Quiz(models.Model):
     """A short knowledge check written by a program's coordinators; members attach it to milestones."""
 
@@ -183,6 +187,8 @@ class Quiz(models.Model):
     title = models.CharField(_("Title"), max_length=200)
     description = models.TextField(_("What it checks"), max_length=2000, blank=True)
     pass_percent = models.PositiveSmallIntegerField(_("Pass mark (% of questions right)"), default=70)
+    max_attempts = models.PositiveSmallIntegerField(
+        _("Attempts allowed"), default=3, help_text=_("A mentee may try again until they pass, this many times in all."))
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -191,6 +197,8 @@ class Quiz(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="quiz_title_not_empty"),
             models.CheckConstraint(condition=Q(pass_percent__lte=100), name="quiz_pass_percent_range"),
+            models.CheckConstraint(condition=Q(max_attempts__gte=1, max_attempts__lte=MAX_QUIZ_ATTEMPTS),
+                                   name="quiz_max_attempts_range"),
         ]
 
     def __str__(self) -> str:
@@ -218,11 +226,12 @@ class QuizQuestion(models.Model):
 
 
 class QuizAttempt(models.Model):
-    """A member's one attempt at a milestone's quiz, with the answers given and the score."""
+    """One of a member's numbered attempts at a milestone's quiz, with the answers given and the score."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="quiz_attempts")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField(default=1)
     answers = models.JSONField(default=list)
     score = models.PositiveSmallIntegerField()
     total = models.PositiveSmallIntegerField()
@@ -231,7 +240,9 @@ class QuizAttempt(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "milestone", "membership"], name="one_quiz_attempt_per_milestone"),
+            # Concurrent submissions cannot both become attempt n.
+            models.UniqueConstraint(fields=["quiz", "milestone", "membership", "number"], name="one_quiz_attempt_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=MAX_QUIZ_ATTEMPTS), name="quiz_attempt_number_range"),
             models.CheckConstraint(condition=Q(total__gte=1) & Q(score__lte=models.F("total")),
                                    name="quiz_attempt_score_within_total"),
         ]

@@ -52,7 +52,8 @@ def quiz_create(request: AuthedRequest, program_id: int) -> HttpResponse:
                 try:
                     quizzes.create_quiz(program=program, author=request.membership, title=form.cleaned_data["title"],
                                         description=form.cleaned_data["description"],
-                                        pass_percent=form.cleaned_data["pass_percent"], questions=questions)
+                                        pass_percent=form.cleaned_data["pass_percent"], questions=questions,
+                                        max_attempts=form.cleaned_data["max_attempts"] or 3)
                 except DomainError as error:
                     form.add_error(error.field if error.field in form.fields else None, error.message)
                 else:
@@ -85,16 +86,18 @@ def quiz_take(request: AuthedRequest, milestone_id: int) -> HttpResponse:
     quiz = milestone.quiz
     attempts = list(QuizAttempt.objects.filter(milestone=milestone).select_related("membership__user", "quiz"))
     seat = member_seat(membership, mentorship)
-    may_take = (quiz is not None and mentorship.is_open and seat is not None
-                and seat.role in quizzes.QUIZ_TAKER_ROLES
-                and not any(a.membership_id == membership.pk and a.quiz_id == quiz.pk for a in attempts))
+    mine = [a for a in attempts if quiz is not None and a.membership_id == membership.pk and a.quiz_id == quiz.pk]
+    is_taker = seat is not None and seat.role in quizzes.QUIZ_TAKER_ROLES
+    left = quizzes.attempts_left(quiz, mine) if quiz is not None and is_taker else 0
+    may_take = quiz is not None and mentorship.is_open and left > 0
     questions = list(quiz.questions.all()) if quiz is not None else []
     form = take_quiz_form(questions, request.POST or None) if may_take else None
     status = 200
     if request.method == "POST":
         if form is None:
-            if quiz is not None and seat is not None and seat.role in quizzes.QUIZ_TAKER_ROLES:
-                raise Conflict(_("You already took this quiz."))
+            if quiz is not None and is_taker:
+                raise Conflict(_("You already passed this quiz.") if any(a.passed for a in mine)
+                               else _("You have no attempts left at this quiz."))
             raise Http404  # mentors and milestones without a quiz: nothing to answer here
         status = UNPROCESSABLE
         if form.is_valid():
@@ -104,5 +107,5 @@ def quiz_take(request: AuthedRequest, milestone_id: int) -> HttpResponse:
             return redirect("goals:quiz_take", org=membership.organization.slug, milestone_id=milestone.pk)
     return render(request, "goals/quiz_take.html", {
         "milestone": milestone, "goal": milestone.goal, "mentorship": mentorship, "quiz": quiz, "form": form,
-        "attempts": attempts,
+        "attempts": attempts, "attempts_left": left, "next_attempt": len(mine) + 1,
     }, status=status)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import record_audit_event
-from mentora.goals.models import Milestone, Quiz, QuizAttempt, QuizQuestion
+from mentora.goals.models import MAX_QUIZ_ATTEMPTS, Milestone, Quiz, QuizAttempt, QuizQuestion
 from mentora.mentorships.models import MemberRole
 from mentora.notifications.services import notify
 from mentora.programs.models import Program
@@ -70,19 +70,21 @@ def parse_questions(text: str) -> list[QuestionDraft]:
 
 @transaction.atomic
 def create_quiz(*, program: Program, author: Membership, title: str, description: str, pass_percent: int,
-                questions: Sequence[QuestionDraft]) -> Quiz:
+                questions: Sequence[QuestionDraft], max_attempts: int = 3) -> Quiz:
     """Create a program's quiz with its questions (coordinators; the caller checks the role)."""
     if not title.strip():
         raise DomainError(_("Give the quiz a title."), field="title")
     if not 0 <= pass_percent <= 100:
         raise DomainError(_("The pass mark is a percentage from 0 to 100."), field="pass_percent")
+    if not 1 <= max_attempts <= MAX_QUIZ_ATTEMPTS:
+        raise DomainError(_("Allow from 1 to %(n)d attempts.") % {"n": MAX_QUIZ_ATTEMPTS}, field="max_attempts")
     if not questions:
         raise DomainError(_("Write at least one question."), field="questions")
     for question in questions:
         if not question.text.strip() or not 0 <= question.correct_choice < len(question.choices):
             raise DomainError(_("Each question needs text and one right choice."), field="questions")
     quiz = Quiz.objects.create(program=program, title=title.strip(), description=description.strip(),
-                               pass_percent=pass_percent, created_by=author)
+                               pass_percent=pass_percent, max_attempts=max_attempts, created_by=author)
     QuizQuestion.objects.bulk_create([
         QuizQuestion(quiz=quiz, position=position, text=q.text.strip(), choices=list(q.choices),
                      correct_choice=q.correct_choice)
@@ -109,10 +111,17 @@ def _score(questions: Sequence[QuizQuestion], answers: Sequence[int]) -> int:
     return sum(1 for question, answer in zip(questions, answers, strict=True) if answer == question.correct_choice)
 
 
+def attempts_left(quiz: Quiz, attempts: Sequence[QuizAttempt]) -> int:
+    """How many more times a person may take `quiz`, given their `attempts` at it: none once passed."""
+    if any(a.passed for a in attempts):
+        return 0
+    return max(0, quiz.max_attempts - len(attempts))
+
+
 @transaction.atomic
 def take_quiz(*, milestone: Milestone, membership: Membership, answers: Sequence[int]) -> QuizAttempt:
-    """Score a mentee's answers to the milestone's quiz and store the attempt (one per person);
-    the mentors are told the result."""
+    """Score a mentee's answers to the milestone's quiz and store them as their next attempt (until
+    they pass, up to the quiz's attempts allowed); the mentors are told the result."""
     mentorship = milestone.goal.mentorship
     seat = next((m for m in mentorship.active_members() if m.membership_id == membership.pk), None)
     if seat is None or seat.role not in QUIZ_TAKER_ROLES:
@@ -124,16 +133,25 @@ def take_quiz(*, milestone: Milestone, membership: Membership, answers: Sequence
     if len(answers) != len(questions) or any(
             not 0 <= answer < len(question.choices) for question, answer in zip(questions, answers, strict=True)):
         raise DomainError(_("Answer every question."), field="answers")
+    earlier = list(QuizAttempt.objects.filter(quiz=quiz, milestone=milestone, membership=membership).select_related("quiz"))
+    if attempts_left(quiz, earlier) == 0:
+        if any(a.passed for a in earlier):
+            raise Conflict(_("You already passed this quiz."))
+        raise Conflict(_("You have used all %(n)d attempts at this quiz.") % {"n": quiz.max_attempts})
     score = _score(questions, answers)
     try:
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(quiz=quiz, milestone=milestone, membership=membership,
-                                                 answers=list(answers), score=score, total=len(questions))
+                                                 number=len(earlier) + 1, answers=list(answers), score=score,
+                                                 total=len(questions))
     except IntegrityError:
-        raise Conflict(_("You already took this quiz.")) from None
+        # The same answers sent twice at once: the other submission took this attempt's number.
+        raise Conflict(_("These answers were already sent.")) from None
     mentors = [m.membership.user for m in mentorship.active_members() if m.membership_id != membership.pk]
     notify(recipients=mentors, organization=mentorship.program.organization, kind="quiz.taken",
-           title=_("%(name)s scored %(score)s/%(total)s on “%(quiz)s”.")
-           % {"name": membership.user.display_name, "score": score, "total": len(questions), "quiz": quiz.title},
+           title=(_("%(name)s scored %(score)s/%(total)s on “%(quiz)s”.") if attempt.number == 1
+                  else _("%(name)s scored %(score)s/%(total)s on “%(quiz)s” (attempt %(n)s)."))
+           % {"name": membership.user.display_name, "score": score, "total": len(questions), "quiz": quiz.title,
+              "n": attempt.number},
            url=reverse("goals:quiz_take", args=[mentorship.program.organization.slug, milestone.pk]), email=False)
     return attempt

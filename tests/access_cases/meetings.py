@@ -57,6 +57,8 @@ CASES: list[Case] = [
     Case("api-1.0.0:my_meetings", lambda w: ["acme"], API_ANY_MEMBER),
     Case("api-1.0.0:book_meeting", lambda w: ["acme", w.mentorship.pk], {**API_PAIR_ONLY, "mentor": 201, "mentee": 201},
          "post", _in_three_days, True),
+    Case("api-1.0.0:move_meeting", lambda w: ["acme", meeting(w).pk], API_PAIR_ONLY, "post",
+         lambda w: {"starts_at": (meeting(w).starts_at + timedelta(hours=3)).isoformat()}, True),
     Case("api-1.0.0:cancel_meeting", lambda w: ["acme", meeting(w).pk], API_PAIR_ONLY, "post", lambda w: {}, True),
 ]
 

@@ -29,7 +29,8 @@ def test_a_coordinator_writes_a_quiz_the_mentee_takes_it_and_the_mentor_sees_the
     page.goto(f"{live_server.url}/o/acme/programs/{world.program.pk}/quizzes/new/")
     assert_accessible(page)
     page.get_by_role("textbox", name="Title").fill("SMART basics")
-    page.get_by_label("Pass mark (% of questions right)").fill("50")
+    page.get_by_label("Pass mark (% of questions right)").fill("100")
+    page.get_by_label("Attempts allowed").fill("2")
     page.get_by_role("textbox", name="Questions").fill(QUESTIONS)
     page.get_by_role("button", name="Save quiz").click()
     expect(page.get_by_role("heading", name="SMART basics")).to_be_visible()
@@ -48,12 +49,20 @@ def test_a_coordinator_writes_a_quiz_the_mentee_takes_it_and_the_mentor_sees_the
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("status")).to_contain_text("You scored 1 out of 2")
     assert_accessible(page)
+    # Not passed (the mark is 100 %): one more try is allowed, and it passes.
+    expect(page.locator("#attempts-left")).to_contain_text("Attempt 2 of 2: this is your last try.")
+    page.get_by_role("group", name="What is the M in SMART?").get_by_label("Measurable").check()
+    page.get_by_role("group", name="Is feedback a gift?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status")).to_contain_text("You scored 2 out of 2")
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)
     page.context.clear_cookies()
 
     login(page, live_server, "mentor@acme.test")
     page.goto(f"{live_server.url}/o/acme/goals/{goal.pk}/")
     page.get_by_role("link", name="Knowledge check “SMART basics”").click()
-    expect(page.locator("#quiz-results")).to_contain_text("1 of 2 right (50%)")
+    expect(page.locator("#quiz-results")).to_contain_text("1 of 2 right (50%) — not passed yet")
+    expect(page.locator("#quiz-results")).to_contain_text("2 of 2 right (100%) · attempt 2 — passed")
     expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)
 
 
