@@ -1,5 +1,6 @@
-"""API: SMART goals with milestones, checklist items, evidence and comments — the same services and
-access checks as the HTML views (members write; the organization's coordinators read)."""
+"""API: SMART goals with milestones, checklist items, evidence (links, notes, files), comments and
+milestone quizzes — the same services and access checks as the HTML views (members write; the
+organization's coordinators read)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from mentora.core.api_access import api_membership
-from mentora.goals import services
+from mentora.goals import quizzes, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
-from mentora.goals.models import ChecklistItem, Goal, GoalStatus, Milestone
+from mentora.goals.downloads import evidence_file_response
+from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalStatus, Milestone, QuizAttempt
 from mentora.goals.smart import check_smart
 from mentora.mentorships.access import access_relationship
 from mentora.mentorships.models import Mentorship, MentorshipMember
@@ -44,8 +48,43 @@ class EvidenceOut(Schema):
     author_id: int
     url: str
     note: str
-    file_name: str = Field("", description="Name of the attached file, if any (download it from the goal page).")
+    file_name: str = Field("", description="Name of the attached file, if any.")
+    file_url: str = Field("", description="Where to download the file through the API, if any.")
     created_at: datetime
+
+
+class QuizQuestionOut(Schema):
+    position: int
+    text: str
+    choices: list[str]
+
+
+class QuizAttemptOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    number: int
+    score: int
+    total: int
+    percent: int
+    passed: bool
+    created_at: datetime
+
+
+class MilestoneQuizOut(Schema):
+    milestone_id: int
+    quiz_id: int
+    title: str
+    description: str
+    pass_percent: int
+    max_attempts: int
+    questions: list[QuizQuestionOut] = Field(..., description="The right answers are never sent.")
+    attempts: list[QuizAttemptOut]
+    attempts_left: int = Field(..., description="How many more times the caller may take it (0 once passed).")
+
+
+class QuizAnswersIn(Schema):
+    answers: list[int] = Field(..., description="Per question, in order, the index (from 0) of the chosen choice.")
 
 
 class CommentOut(Schema):
@@ -235,8 +274,65 @@ def evidence_create(request: HttpRequest, org: str, goal_id: int, payload: Evide
     membership = api_membership(request, org)
     goal = access_goal(membership, goal_id, write=True)
     evidence = services.add_evidence(goal=goal, author=membership, url=payload.url, note=payload.note)
-    return Status(201, {"id": evidence.pk, "author_id": evidence.author_id, "url": evidence.url,
-                        "note": evidence.note, "file_name": evidence.file_name, "created_at": evidence.created_at})
+    return Status(201, _evidence_out(org, evidence))
+
+
+def _evidence_out(org: str, evidence: Evidence) -> dict[str, Any]:
+    file_url = reverse("api-1.0.0:evidence_download", args=[org, evidence.pk]) if evidence.file else ""
+    return {"id": evidence.pk, "author_id": evidence.author_id, "url": evidence.url, "note": evidence.note,
+            "file_name": evidence.file_name, "file_url": file_url, "created_at": evidence.created_at}
+
+
+@router.post("/orgs/{org}/goals/{goal_id}/evidence/file", response={201: EvidenceOut},
+             summary="Add a file (with an optional note) to the goal's portfolio (members; multipart)")
+def evidence_upload(request: HttpRequest, org: str, goal_id: int, file: File[UploadedFile],
+                    note: Form[str] = "") -> Status[dict[str, Any]]:
+    membership = api_membership(request, org)
+    goal = access_goal(membership, goal_id, write=True)
+    evidence = services.add_evidence(goal=goal, author=membership, note=note[:4000], upload=file)
+    return Status(201, _evidence_out(org, evidence))
+
+
+@router.get("/orgs/{org}/evidence/{evidence_id}/file", summary="Download an evidence file (members; coordinators, audited)")
+def evidence_download(request: HttpRequest, org: str, evidence_id: int) -> HttpResponse:
+    membership = api_membership(request, org)
+    return evidence_file_response(membership, membership.user, evidence_id)
+
+
+def _attempt_out(attempt: QuizAttempt) -> dict[str, Any]:
+    return {"id": attempt.pk, "member_id": attempt.membership_id, "member_name": attempt.membership.user.display_name,
+            "number": attempt.number, "score": attempt.score, "total": attempt.total, "percent": attempt.percent,
+            "passed": attempt.passed, "created_at": attempt.created_at}
+
+
+@router.get("/orgs/{org}/milestones/{milestone_id}/quiz", response=MilestoneQuizOut,
+            summary="The milestone's quiz: questions (without the answers) and everyone's attempts")
+def milestone_quiz(request: HttpRequest, org: str, milestone_id: int) -> dict[str, Any]:
+    membership = api_membership(request, org)
+    milestone = access_milestone(membership, milestone_id)
+    quiz = milestone.quiz
+    if quiz is None:
+        raise Http404
+    attempts = list(QuizAttempt.objects.filter(milestone=milestone, quiz=quiz).select_related("membership__user", "quiz"))
+    mine = [a for a in attempts if a.membership_id == membership.pk]
+    taker = any(m.membership_id == membership.pk and m.role in quizzes.QUIZ_TAKER_ROLES
+                for m in milestone.goal.mentorship.active_members())
+    return {
+        "milestone_id": milestone.pk, "quiz_id": quiz.pk, "title": quiz.title, "description": quiz.description,
+        "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
+        "questions": [{"position": q.position, "text": q.text, "choices": q.choices} for q in quiz.questions.all()],
+        "attempts": [_attempt_out(a) for a in attempts],
+        "attempts_left": quizzes.attempts_left(quiz, mine) if taker and milestone.goal.mentorship.is_open else 0,
+    }
+
+
+@router.post("/orgs/{org}/milestones/{milestone_id}/quiz/attempts", response={201: QuizAttemptOut},
+             summary="Answer the milestone's quiz (the mentee; again until passed, within the attempts allowed)")
+def quiz_attempt_create(request: HttpRequest, org: str, milestone_id: int, payload: QuizAnswersIn) -> Status[dict[str, Any]]:
+    membership = api_membership(request, org)
+    milestone = access_milestone(membership, milestone_id, write=True)
+    attempt = quizzes.take_quiz(milestone=milestone, membership=membership, answers=payload.answers)
+    return Status(201, _attempt_out(attempt))
 
 
 @router.post("/orgs/{org}/goals/{goal_id}/comments", response={201: CommentOut}, summary="Comment on a goal (members)")

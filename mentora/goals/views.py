@@ -9,18 +9,17 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Count
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
-from mentora.core.models import record_audit_event
 from mentora.goals import services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
+from mentora.goals.downloads import evidence_file_response
 from mentora.goals.forms import (
     ChecklistItemForm,
     CommentForm,
@@ -30,7 +29,7 @@ from mentora.goals.forms import (
     GoalStatusForm,
     MilestoneForm,
 )
-from mentora.goals.models import Evidence, Goal, Quiz
+from mentora.goals.models import Goal, Quiz
 from mentora.goals.smart import check_smart
 from mentora.mentorships.access import access_relationship, domain_errors_as_http
 
@@ -213,20 +212,5 @@ def comment_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
 @org_view()
 @domain_errors_as_http
 def evidence_file(request: AuthedRequest, evidence_id: int) -> HttpResponse:
-    """Stream an evidence file to whoever may read its goal (members; coordinators, audited).
-    Always as a download with our own content type: never rendered by the browser as a page."""
-    membership = request.membership
-    goal_id = Evidence.objects.filter(pk=evidence_id).exclude(file="").values_list("goal_id", flat=True).first()
-    if goal_id is None:
-        raise Http404
-    goal = access_goal(membership, goal_id)
-    evidence = Evidence.objects.get(pk=evidence_id)
-    if not is_mentorship_member(membership, goal.mentorship):
-        record_audit_event(organization=membership.organization, actor=request.user, action="evidence.download",
-                           target=goal.mentorship, details={"evidence": evidence.pk})
-    with evidence.file.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=evidence.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, evidence.file_name) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    """Download an evidence file (members; coordinators, audited)."""
+    return evidence_file_response(request.membership, request.user, evidence_id)

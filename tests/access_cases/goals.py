@@ -1,8 +1,11 @@
 """Access-matrix entries for goals: the mentorship's members write; coordinators read; others 404."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from mentora.goals.models import Evidence
 from tests.access_cases import COORDINATORS, MISSING, OK, REDIRECT, UNAUTHORIZED, Case
 from tests.relationship_fixtures import (
+    PDF_BYTES,
     evidence_file_of,
     foreign_goal,
     foreign_mentorship,
@@ -71,6 +74,13 @@ CASES: list[Case] = [
          lambda w: {"done": True}, True),
     Case("api-1.0.0:evidence_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
          lambda w: {"url": "https://example.com/slides"}, True),
+    Case("api-1.0.0:evidence_upload", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
+         lambda w: {"file": SimpleUploadedFile("plan.pdf", PDF_BYTES, "application/pdf"), "note": "Plan"}),
+    Case("api-1.0.0:evidence_download", lambda w: ["acme", evidence_file_of(w).pk], API_READ),
+    Case("api-1.0.0:milestone_quiz", lambda w: ["acme", milestone_with_quiz(w).pk], API_READ),
+    # Only the mentee answers; the mentor (not a quiz taker) and coordinators get 404.
+    Case("api-1.0.0:quiz_attempt_create", lambda w: ["acme", milestone_with_quiz(w).pk],
+         {**API_CREATE, "mentor": MISSING}, "post", lambda w: {"answers": [1, 0]}, True),
     Case("api-1.0.0:comment_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
          lambda w: {"body": "Nice"}, True),
 ]
