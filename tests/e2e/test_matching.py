@@ -36,15 +36,19 @@ def person(world: World, email: str, *, offered: tuple[str, ...] = (), wanted: t
     return membership
 
 
+def enroll(program, mentors, mentees, *, capacity: int) -> None:  # type: ignore[no-untyped-def]
+    """Approved enrolments: the mentors with `capacity` places each, and the mentees."""
+    for m in mentors:
+        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=capacity)
+    for m in mentees:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+
 def test_a_coordinator_tunes_runs_previews_adjusts_and_publishes(page: Page, live_server, world: World, skills):
     program = ProgramFactory(organization=world.org, name="Leadership Pilot")
     mentors = [person(world, f"lead{i}@acme.test", offered=(s,), level=8, department="Sales", tz="America/Toronto", start_hour=4)
                for i, s in enumerate(("Public speaking", "Negotiation"))]
     mentees = [person(world, f"new{i}@acme.test", wanted=(s,)) for i, s in enumerate(("Public speaking", "Negotiation", "Public speaking"))]
-    for m in mentors:
-        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=2)
-    for m in mentees:
-        EnrollmentFactory(program=program, membership=m, role="mentee")
+    enroll(program, mentors, mentees, capacity=2)
 
     login(page, live_server, "coord@acme.test")
     page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/")
@@ -85,10 +89,7 @@ def test_a_coordinator_marks_training_and_matches_only_trained_mentors(page: Pag
     program = ProgramFactory(organization=world.org, name="Certified Mentors")
     mentors = [person(world, f"coach{i}@acme.test", offered=("Negotiation",), level=8) for i in range(2)]
     mentees = [person(world, f"learner{i}@acme.test", wanted=("Negotiation",)) for i in range(2)]
-    for m in mentors:
-        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=1)
-    for m in mentees:
-        EnrollmentFactory(program=program, membership=m, role="mentee")
+    enroll(program, mentors, mentees, capacity=1)
 
     login(page, live_server, "coord@acme.test")
     page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/enrollments/?role=mentor")
