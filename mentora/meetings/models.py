@@ -180,6 +180,23 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class RoomSeat(models.Model):
+    """An open connection to a meeting's video room: one per person (a new window replaces the
+    old one), at most ROOM_CAPACITY people per room (counted under a lock on the meeting)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="room_seats")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_room_seat_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in room {self.meeting_id}"
+
+
 class CalendarFeed(models.Model):
     """A person's private calendar subscription; revoking replaces the token, so old URLs stop working."""
 

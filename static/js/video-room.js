@@ -9,6 +9,7 @@
   const button = (name) => root.querySelector(`[data-action=${name}]`);
   const peers = new Map(); // peer id → {pc, figure, pending: ICE candidates before the remote description}
   let socket = null;
+  let farewell = ""; // why the server is about to close the room's connection ("full", "replaced")
   let localStream = null;
   let cameraTrack = null;
   let iceServers = JSON.parse(document.getElementById("ice-servers").textContent);
@@ -106,10 +107,16 @@
     socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
     socket.addEventListener("message", (event) => {
       const message = JSON.parse(event.data);
+      // Said at once (not after the queued signalling): the server closes right after these.
+      if (message.type === "full") farewell = `This room is full: a video room holds ${message.capacity} people.`;
+      if (message.type === "replaced") farewell = "You joined this room from another window; this one has left.";
       chain = chain.then(() => handle(message)).catch((error) => console.error(error));
     });
+    const ping = setInterval(() => send({ type: "ping" }), 30000);
     socket.addEventListener("close", (event) => {
+      clearInterval(ping);
       if (event.code === 4404) say("The room is closed, or you are not a member of this meeting.");
+      else if (farewell) { leave(); say(farewell); farewell = ""; }
       else if (localStream) say("Disconnected.");
     });
   };
