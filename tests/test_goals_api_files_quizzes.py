@@ -1,6 +1,6 @@
-"""The goals API for evidence files and milestone quizzes: upload and download with the page's checks
-(allowed kinds by content, audit of coordinators' downloads), questions without the answers,
-attempts until passed, and 404 for everyone else."""
+"""The goals API for evidence files, milestone quizzes and milestone reviews: upload and download
+with the page's checks (allowed kinds by content, audit of coordinators' downloads), questions
+without the answers, attempts until passed, reviews answered once, and 404 for everyone else."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mentora.core.models import AuditEvent
 from mentora.goals.models import Evidence, Quiz, QuizAttempt
 from tests.conftest import World, client_for
-from tests.relationship_fixtures import PDF_BYTES, foreign_mentorship, goal_of, milestone_with_quiz
+from tests.relationship_fixtures import PDF_BYTES, foreign_mentorship, goal_of, milestone_with_quiz, reviewed_milestone
 
 API = "/api/orgs/acme"
 
@@ -68,3 +68,26 @@ def test_the_quiz_through_the_api_hides_the_answers_and_counts_attempts(world: W
     assert client_for(world.mentor).post(url, json.dumps({"answers": [1, 0]}),
                                          content_type="application/json").status_code == HTTPStatus.NOT_FOUND
     assert QuizAttempt.objects.count() == 2
+
+
+def test_milestone_reviews_through_the_api(world: World):
+    milestone = reviewed_milestone(world)
+    url = f"{API}/milestones/{milestone.pk}/reviews"
+    mentee = client_for(world.mentee)
+    before = mentee.get(url).json()
+    assert before["answered"] == [] and sorted(before["waiting_for"]) == sorted(
+        [world.mentor.user.display_name, world.mentee.user.display_name])
+    assert before["my_open_review_id"] is not None
+    incomplete = mentee.post(f"{url}/mine", json.dumps({"went_well": "Met weekly", "to_change": " ", "next_goals": "Talk"}),
+                             content_type="application/json")
+    assert incomplete.status_code == HTTPStatus.UNPROCESSABLE_ENTITY and incomplete.json()["field"] == "to_change"
+    answer = {"went_well": "Met weekly", "to_change": "Shorter sessions", "next_goals": "Give the talk"}
+    saved = mentee.post(f"{url}/mine", json.dumps(answer), content_type="application/json")
+    assert saved.status_code == HTTPStatus.OK and saved.json()["answered_at"] is not None
+    again = mentee.post(f"{url}/mine", json.dumps(answer), content_type="application/json")
+    assert again.status_code == HTTPStatus.CONFLICT
+    seen = client_for(world.coordinator).get(url).json()
+    assert [r["went_well"] for r in seen["answered"]] == ["Met weekly"] and seen["my_open_review_id"] is None
+    assert seen["waiting_for"] == [world.mentor.user.display_name]
+    assert client_for(world.coordinator).post(f"{url}/mine", json.dumps(answer),
+                                              content_type="application/json").status_code == HTTPStatus.NOT_FOUND

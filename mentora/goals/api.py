@@ -1,6 +1,6 @@
-"""API: SMART goals with milestones, checklist items, evidence (links, notes, files), comments and
-milestone quizzes — the same services and access checks as the HTML views (members write; the
-organization's coordinators read)."""
+"""API: SMART goals with milestones, checklist items, evidence (links, notes, files), comments,
+milestone quizzes and milestone reviews — the same services and access checks as the HTML views
+(members write; the organization's coordinators read)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from mentora.core.api_access import api_membership
-from mentora.goals import quizzes, services
+from mentora.goals import quizzes, reviews, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
 from mentora.goals.downloads import evidence_file_response
-from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalStatus, Milestone, QuizAttempt
+from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalStatus, Milestone, MilestoneReview, QuizAttempt
 from mentora.goals.smart import check_smart
 from mentora.mentorships.access import access_relationship
 from mentora.mentorships.models import Mentorship, MentorshipMember
@@ -81,6 +81,30 @@ class MilestoneQuizOut(Schema):
     questions: list[QuizQuestionOut] = Field(..., description="The right answers are never sent.")
     attempts: list[QuizAttemptOut]
     attempts_left: int = Field(..., description="How many more times the caller may take it (0 once passed).")
+
+
+class ReviewOut(Schema):
+    id: int
+    respondent_id: int
+    respondent_name: str
+    due_on: date
+    answered_at: datetime | None
+    went_well: str
+    to_change: str
+    next_goals: str
+
+
+class MilestoneReviewsOut(Schema):
+    milestone_id: int
+    answered: list[ReviewOut]
+    waiting_for: list[str] = Field(..., description="Who has an open review (names only; their answers come later).")
+    my_open_review_id: int | None = Field(..., description="The caller's review to answer, if any.")
+
+
+class ReviewIn(Schema):
+    went_well: str = Field(..., max_length=4000)
+    to_change: str = Field(..., max_length=4000)
+    next_goals: str = Field(..., max_length=4000)
 
 
 class QuizAnswersIn(Schema):
@@ -333,6 +357,37 @@ def quiz_attempt_create(request: HttpRequest, org: str, milestone_id: int, paylo
     milestone = access_milestone(membership, milestone_id, write=True)
     attempt = quizzes.take_quiz(milestone=milestone, membership=membership, answers=payload.answers)
     return Status(201, _attempt_out(attempt))
+
+
+def _review_out(review: MilestoneReview) -> dict[str, Any]:
+    return {"id": review.pk, "respondent_id": review.respondent_id, "respondent_name": review.respondent.user.display_name,
+            "due_on": review.due_on, "answered_at": review.answered_at, "went_well": review.went_well,
+            "to_change": review.to_change, "next_goals": review.next_goals}
+
+
+@router.get("/orgs/{org}/milestones/{milestone_id}/reviews", response=MilestoneReviewsOut,
+            summary="A milestone's reviews: the answered ones, who is still to answer, and the caller's open one")
+def milestone_reviews(request: HttpRequest, org: str, milestone_id: int) -> dict[str, Any]:
+    membership = api_membership(request, org)
+    milestone = access_milestone(membership, milestone_id)
+    found = list(MilestoneReview.objects.filter(milestone=milestone).select_related("respondent__user"))
+    mine = next((r for r in found if r.respondent_id == membership.pk and r.answered_at is None), None)
+    return {"milestone_id": milestone.pk, "answered": [_review_out(r) for r in found if r.answered_at is not None],
+            "waiting_for": [r.respondent.user.display_name for r in found if r.answered_at is None],
+            "my_open_review_id": mine.pk if mine else None}
+
+
+@router.post("/orgs/{org}/milestones/{milestone_id}/reviews/mine", response=ReviewOut,
+             summary="Answer my open review of the milestone (members, once)")
+def milestone_review_answer(request: HttpRequest, org: str, milestone_id: int, payload: ReviewIn) -> dict[str, Any]:
+    membership = api_membership(request, org)
+    milestone = access_milestone(membership, milestone_id, write=True)
+    mine = MilestoneReview.objects.filter(milestone=milestone, respondent=membership).select_related("respondent__user").first()
+    if mine is None:
+        raise Http404
+    mine.milestone = milestone
+    return _review_out(reviews.answer_review(review=mine, went_well=payload.went_well, to_change=payload.to_change,
+                                             next_goals=payload.next_goals))
 
 
 @router.post("/orgs/{org}/goals/{goal_id}/comments", response={201: CommentOut}, summary="Comment on a goal (members)")

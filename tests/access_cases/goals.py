@@ -81,6 +81,9 @@ CASES: list[Case] = [
     # Only the mentee answers; the mentor (not a quiz taker) and coordinators get 404.
     Case("api-1.0.0:quiz_attempt_create", lambda w: ["acme", milestone_with_quiz(w).pk],
          {**API_CREATE, "mentor": MISSING}, "post", lambda w: {"answers": [1, 0]}, True),
+    Case("api-1.0.0:milestone_reviews", lambda w: ["acme", reviewed_milestone(w).pk], API_READ),
+    Case("api-1.0.0:milestone_review_answer", lambda w: ["acme", reviewed_milestone(w).pk], API_WRITE, "post",
+         lambda w: {"went_well": "We met", "to_change": "Less", "next_goals": "More"}, True),
     Case("api-1.0.0:comment_create", lambda w: ["acme", goal_of(w).pk], API_CREATE, "post",
          lambda w: {"body": "Nice"}, True),
 ]
