@@ -16,6 +16,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+# Connections that channels' database_sync_to_async opens in its worker threads close after each
+# call instead of living on (production keeps them 60 s): none is left to block the test database's
+# teardown on PostgreSQL.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: live-server (browser) tests share it across threads.
     DATABASES["default"]["TEST"] = {

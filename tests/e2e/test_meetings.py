@@ -141,16 +141,22 @@ def test_both_sides_join_the_video_room_and_see_each_other(browser: Browser, asg
     mic.click()
     expect(mic).to_have_attribute("aria-pressed", "false")
     assert_accessible(pages[0])
-    # Screen share replaces the camera track for the other side, and stopping it brings the camera back.
-    camera_size = pages[1].evaluate("() => document.querySelector('#remote-videos video').videoWidth")
+    # Screen share replaces the camera track for the other side (the picture turns from the fake
+    # camera's 4:3 into the screen's shape), and stopping it brings the camera back. Shapes, not
+    # sizes: WebRTC scales the picture down when the machine is busy.
+    local_label = "() => document.querySelector('#local-video').srcObject.getVideoTracks()[0].label"
+    remote_shape = ("() => { const v = document.querySelector('#remote-videos video');"
+                    " return v.videoHeight ? Math.round(100 * v.videoWidth / v.videoHeight) : 0; }")
+    camera_label = pages[0].evaluate(local_label)
+    assert pages[1].evaluate(remote_shape) == 133
     share = pages[0].get_by_role("button", name="Share screen")
     share.click()
     expect(share).to_have_attribute("aria-pressed", "true")
-    pages[1].wait_for_function(
-        f"() => document.querySelector('#remote-videos video').videoWidth !== {camera_size}", timeout=20_000)
+    assert pages[0].evaluate(local_label) != camera_label
+    pages[1].wait_for_function(f"() => ({remote_shape})() !== 133", timeout=20_000)
     share.click()
     expect(share).to_have_attribute("aria-pressed", "false")
-    pages[1].wait_for_function(
-        f"() => document.querySelector('#remote-videos video').videoWidth === {camera_size}", timeout=20_000)
+    assert pages[0].evaluate(local_label) == camera_label
+    pages[1].wait_for_function(f"() => ({remote_shape})() === 133", timeout=20_000)
     pages[1].get_by_role("button", name="Leave").click()
     expect(pages[0].locator("#remote-videos video")).to_have_count(0)
