@@ -237,12 +237,15 @@ def reschedule_meeting(*, meeting: Meeting, starts_at: datetime, duration_minute
     minutes = int(duration.total_seconds() // 60)
     _validate_booking(meeting.mentorship, starts_at, minutes, meeting.channel, meeting.location)
     later = following_occurrences(meeting) if following else []
-    if later:
-        list(Meeting.objects.select_for_update().filter(pk__in=[m.pk for m in later]))
+    if later:  # locked and read again: one cancelled meanwhile stays where it is
+        later = list(Meeting.objects.select_for_update().filter(pk__in=[m.pk for m in later], status=MeetingStatus.SCHEDULED)
+                     .order_by("recurrence_id"))
     zone = zoneinfo.ZoneInfo(meeting.timezone)
     shift = starts_at.astimezone(zone).replace(tzinfo=None) - meeting.starts_at.astimezone(zone).replace(tzinfo=None)
     targets = [(meeting, starts_at)] + [(m, _shifted(m.starts_at, zone, shift)) for m in later]
-    seats = {m.pk: list(User.objects.filter(meeting_seats__meeting=m, meeting_seats__is_active=True)) for m, _ in targets}
+    seats: dict[int, list[User]] = {m.pk: [] for m, _ in targets}
+    for seat in Attendee.objects.filter(meeting__in=list(seats), is_active=True).select_related("user"):
+        seats[seat.meeting_id].append(seat.user)
     # Free the old seats first (occurrences may move onto each other's old times), then claim the
     # new times under the same guard as a booking.
     Attendee.objects.filter(meeting__in=[m for m, _ in targets]).delete()
