@@ -96,6 +96,8 @@ def quiz_take(request: AuthedRequest, milestone_id: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             if quiz is not None and is_taker:
+                if not mentorship.is_open:
+                    raise Conflict(_("This mentorship is closed."))
                 raise Conflict(_("You already passed this quiz.") if any(a.passed for a in mine)
                                else _("You have no attempts left at this quiz."))
             raise Http404  # mentors and milestones without a quiz: nothing to answer here
