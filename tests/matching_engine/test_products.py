@@ -55,8 +55,10 @@ def test_public_product_is_used_without_the_in_place_kernel(
     assert np.array_equal(split.product(slice(2, 8), split.right(right)), (left @ right.T)[2:8])
 
 
-def test_out_must_be_contiguous() -> None:
+def test_out_must_be_contiguous_and_of_the_right_shape() -> None:
     split = SplitLeft.of(np.ones((4, 2), np.float32))
     out = np.empty((4, 6), np.float32)[:, ::2]
     with pytest.raises(ValueError, match="C-contiguous"):
         split.product(slice(0, 4), split.right(np.ones((3, 2), np.float32)), out)
+    with pytest.raises(ValueError, match="shape"):
+        split.product(slice(0, 4), split.right(np.ones((3, 2), np.float32)), np.empty((4, 2), np.float32))

@@ -90,8 +90,9 @@ class SplitLeft:
         dense = self.dense[rows]
         if out is None:
             out = np.empty((dense.shape[0], right.width), dtype=np.float32)
-        elif not out.flags.c_contiguous:
-            raise ValueError("out must be C-contiguous")
+        elif not out.flags.c_contiguous or out.shape != (dense.shape[0], right.width):
+            # The in-place kernel below trusts the buffer's layout: check it here.
+            raise ValueError(f"out must be C-contiguous of shape {(dense.shape[0], right.width)}")
         if dense.shape[1]:
             np.matmul(dense, right.dense_t, out=out)
         else:
