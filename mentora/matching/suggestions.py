@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from mentora.accounts.models import Membership
 from mentora.matching.embeddings import text_vectors_for_instance
-from mentora.matching.engine import Mentee, Mentor, prepare_mentor_pairs
+from mentora.matching.engine import prepare_mentor_pairs
 from mentora.matching.engine.explain import explain_pairs
-from mentora.matching.engine.interchange import parse_profile, parse_rules, parse_weights
+from mentora.matching.engine.interchange import parse_mentees, parse_mentors, parse_rules, parse_weights
 from mentora.matching.models import MatchingSettings, MentorshipRequest, RequestStatus
 from mentora.matching.snapshot import build_instance
 from mentora.programs.models import Program
@@ -66,12 +66,10 @@ def suggest_mentors(*, program: Program, mentee: Membership, matching: MatchingS
     rules = parse_rules(instance["rules"])
     vectors = text_vectors_for_instance({"mentees": [me], "mentors": mentors_data}) if weights.text > 0 else {}
     vectors_np = {k: np.asarray(v, dtype=np.float32) for k, v in vectors.items()}
-    engine_mentee = Mentee(me["id"], parse_profile(me["profile"], "mentee"), tuple(me.get("choices", [])), frozenset(me.get("avoid", [])))
-    engine_mentors = [
-        Mentor(m["id"], m["capacity"], parse_profile(m["profile"], "mentor"), m.get("max_total"), m.get("load_elsewhere", 0),
-               trained=m.get("trained", True))
-        for m in mentors_data
-    ]
+    # The snapshot is a mentora.match/1 instance: the engine's own parser reads every field
+    # (capacity, load elsewhere, training, avoid lists) as a coordinator's run does.
+    engine_mentee = parse_mentees([me])[0]
+    engine_mentors = parse_mentors(mentors_data)
     prepared = prepare_mentor_pairs([engine_mentee], engine_mentors, weights=weights, rules=rules, text_vectors=vectors_np or None)
     if not prepared.mentors:
         return []

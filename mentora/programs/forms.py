@@ -110,7 +110,8 @@ class CapacityForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    completed = forms.ChoiceField(choices=[("yes", _("Completed")), ("no", _("Not completed"))])
+    completed = forms.TypedChoiceField(choices=[("yes", _("Completed")), ("no", _("Not completed"))],
+                                       coerce=lambda value: value == "yes")
 
 
 def build_enrollment_form(program: Program, role: str | None, data: Any = None) -> forms.Form:

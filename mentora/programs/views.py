@@ -229,7 +229,7 @@ def enrollment_training(request: AuthedRequest, enrollment_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("Choose completed or not completed."))
     else:
-        completed = form.cleaned_data["completed"] == "yes"
+        completed = form.cleaned_data["completed"]
         try:
             services.set_training(enrollment=enrollment, completed=completed, by=request.user)
         except DomainError as error:

@@ -23,8 +23,8 @@ from .peer import match_peer_scores, match_peers
 from .people import FACTORS, Mentee, Mentor, Peer, Profile, Rules, WeeklySlot, Weights
 from .stable import match_stable, stable_on_space, stable_result
 
-__all__ = ["FORMAT", "parse_profile", "parse_rules", "parse_weights", "solve_instance",
-           "solve_json"]
+__all__ = ["FORMAT", "parse_mentees", "parse_mentors", "parse_profile", "parse_rules", "parse_weights",
+           "solve_instance", "solve_json"]
 
 FORMAT = "mentora.match/1"
 _T = TypeVar("_T")
@@ -161,7 +161,8 @@ def parse_rules(value: object) -> Rules:
     return Rules(**parsed)
 
 
-def _mentors(value: object) -> list[Mentor]:
+def parse_mentors(value: object) -> list[Mentor]:
+    """Return the ``mentors`` list of an instance as engine mentors (InvalidInstance if malformed)."""
     mentors = []
     for index, item in enumerate(_list(value, "mentors")):
         where = f"mentors[{index}]"
@@ -181,7 +182,8 @@ def _mentors(value: object) -> list[Mentor]:
     return mentors
 
 
-def _mentees(value: object) -> list[Mentee]:
+def parse_mentees(value: object) -> list[Mentee]:
+    """Return the ``mentees`` list of an instance as engine mentees (InvalidInstance if malformed)."""
     mentees = []
     for index, item in enumerate(_list(value, "mentees")):
         where = f"mentees[{index}]"
@@ -263,8 +265,8 @@ def solve_instance(instance: object) -> dict[str, Any]:
                            text_vectors=_text_vectors(people_data)).to_json()
     if form not in {"one_on_one", "stable", "circles"}:
         raise InvalidInstance("form must be one_on_one, stable, peer or circles")
-    mentors = _mentors(data.get("mentors"))
-    mentees = _mentees(data.get("mentees"))
+    mentors = parse_mentors(data.get("mentors"))
+    mentees = parse_mentees(data.get("mentees"))
     vectors = _text_vectors(data.get("mentors"), data.get("mentees"))
     list_length = _typed(options.get("list_length", 50), int, "options.list_length")
     if "scores" in data:
