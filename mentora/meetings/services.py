@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,14 +207,12 @@ def _editable(meeting: Meeting) -> None:
         raise MeetingClosed(_("This meeting is over."))
 
 
-def following_occurrences(meeting: Meeting) -> list[Meeting]:
+def following_occurrences(meeting: Meeting) -> QuerySet[Meeting]:
     """The later occurrences of a meeting's series that are still scheduled and not over, in order."""
     if meeting.series_id is None or meeting.recurrence_id is None:
-        return []
-    return list(
-        Meeting.objects.filter(series_id=meeting.series_id, status=MeetingStatus.SCHEDULED, recurrence_id__gt=meeting.recurrence_id,
-                               ends_at__gt=timezone.now()).order_by("recurrence_id")
-    )
+        return Meeting.objects.none()
+    return Meeting.objects.filter(series_id=meeting.series_id, status=MeetingStatus.SCHEDULED,
+                                  recurrence_id__gt=meeting.recurrence_id, ends_at__gt=timezone.now()).order_by("recurrence_id")
 
 
 def _shifted(when: datetime, zone: zoneinfo.ZoneInfo, shift: timedelta) -> datetime:
@@ -236,10 +234,7 @@ def reschedule_meeting(*, meeting: Meeting, starts_at: datetime, duration_minute
     duration = timedelta(minutes=duration_minutes) if duration_minutes else meeting.duration
     minutes = int(duration.total_seconds() // 60)
     _validate_booking(meeting.mentorship, starts_at, minutes, meeting.channel, meeting.location)
-    later = following_occurrences(meeting) if following else []
-    if later:  # locked and read again: one cancelled meanwhile stays where it is
-        later = list(Meeting.objects.select_for_update().filter(pk__in=[m.pk for m in later], status=MeetingStatus.SCHEDULED)
-                     .order_by("recurrence_id"))
+    later = list(following_occurrences(meeting).select_for_update()) if following else []
     zone = zoneinfo.ZoneInfo(meeting.timezone)
     shift = starts_at.astimezone(zone).replace(tzinfo=None) - meeting.starts_at.astimezone(zone).replace(tzinfo=None)
     targets = [(meeting, starts_at)] + [(m, _shifted(m.starts_at, zone, shift)) for m in later]

@@ -46,7 +46,8 @@ def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = F
                                    also=others)
     sent = 0
     for seat in seats:
-        local = timezone.localtime(meeting.starts_at, _zone_of(seat.user_id, meeting))
+        zone = _zone_of(seat.user_id, meeting)
+        local = timezone.localtime(meeting.starts_at, zone)
         when = local.strftime("%a %d %b %Y, %H:%M %Z")
         if method == "CANCEL":
             subject = f"Cancelled: mentoring meeting {when}"
@@ -60,8 +61,7 @@ def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = F
                 lines[0] = "Updated: " + lines[0]
             if others:
                 lines.append(f"The {len(others)} following meeting(s) of the series move by the same amount:")
-                lines += ["  " + timezone.localtime(o.starts_at, _zone_of(seat.user_id, meeting)).strftime("%a %d %b %Y, %H:%M %Z")
-                          for o in others]
+                lines += ["  " + timezone.localtime(o.starts_at, zone).strftime("%a %d %b %Y, %H:%M %Z") for o in others]
         if reason:
             lines.append(f"Reason: {reason}")
         lines += ["", f"Details: {ics.meeting_url(meeting)}"]

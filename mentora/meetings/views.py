@@ -117,7 +117,7 @@ def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting, "attendees": attendees, "cancel_form": CancelForm(),
         "reschedule_form": RescheduleForm(initial={"starts_at": timezone.localtime(meeting.starts_at),
                                                    "duration_minutes": meeting.duration.seconds // 60},
-                                          in_series=bool(services.following_occurrences(meeting))),
+                                          in_series=services.following_occurrences(meeting).exists()),
         "attendance_form": AttendanceForm(initial={"happened": "yes" if meeting.happened is not False else "no",
                                                    "note": meeting.attendance_note}),
         "is_over": meeting.starts_at <= timezone.now(), "room_open": meeting.room_is_open(),
@@ -129,7 +129,7 @@ def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def reschedule(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.membership, meeting_id)
     form = RescheduleForm(request.POST or None, initial={"starts_at": timezone.localtime(meeting.starts_at)},
-                          in_series=bool(services.following_occurrences(meeting)))
+                          in_series=services.following_occurrences(meeting).exists())
     if request.method == "POST" and form.is_valid():
         following = bool(form.cleaned_data.get("following"))
         try:
