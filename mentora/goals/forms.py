@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.core.models import Organization
 from mentora.goals.files import ACCEPT
 from mentora.goals.models import (
+    DEFAULT_QUIZ_ATTEMPTS,
     MAX_QUIZ_ATTEMPTS,
     Evidence,
     Goal,
@@ -102,7 +103,8 @@ class QuizForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
     pass_percent = forms.IntegerField(label=_("Pass mark (% of questions right)"), min_value=0, max_value=100,
                                       initial=70)
-    max_attempts = forms.IntegerField(label=_("Attempts allowed"), min_value=1, max_value=MAX_QUIZ_ATTEMPTS, initial=3,
+    max_attempts = forms.IntegerField(label=_("Attempts allowed"), min_value=1, max_value=MAX_QUIZ_ATTEMPTS,
+                                      initial=DEFAULT_QUIZ_ATTEMPTS,
                                       required=False,
                                       help_text=_("A mentee may try again until they pass, this many times in all."))
     questions = forms.CharField(

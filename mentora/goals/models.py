@@ -178,6 +178,8 @@ class GoalComment(models.Model):
 
 #: Attempts a quiz may allow at most (each attempt is numbered; the database refuses a higher number).
 MAX_QUIZ_ATTEMPTS = 10
+#: Attempts a new quiz allows unless its author says otherwise.
+DEFAULT_QUIZ_ATTEMPTS = 3
 
 
 class Quiz(models.Model):
@@ -188,7 +190,7 @@ class Quiz(models.Model):
     description = models.TextField(_("What it checks"), max_length=2000, blank=True)
     pass_percent = models.PositiveSmallIntegerField(_("Pass mark (% of questions right)"), default=70)
     max_attempts = models.PositiveSmallIntegerField(
-        _("Attempts allowed"), default=3, help_text=_("A mentee may try again until they pass, this many times in all."))
+        _("Attempts allowed"), default=DEFAULT_QUIZ_ATTEMPTS, help_text=_("A mentee may try again until they pass, this many times in all."))
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,7 +17,7 @@ from mentora.core.errors import Conflict, DomainError
 from mentora.goals import quizzes
 from mentora.goals.access import access_milestone
 from mentora.goals.forms import AttachQuizForm, QuizForm, take_quiz_form
-from mentora.goals.models import Quiz, QuizAttempt, QuizQuestion
+from mentora.goals.models import DEFAULT_QUIZ_ATTEMPTS, Quiz, QuizAttempt, QuizQuestion
 from mentora.mentorships.access import domain_errors_as_http, member_seat
 
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
@@ -53,7 +53,7 @@ def quiz_create(request: AuthedRequest, program_id: int) -> HttpResponse:
                     quizzes.create_quiz(program=program, author=request.membership, title=form.cleaned_data["title"],
                                         description=form.cleaned_data["description"],
                                         pass_percent=form.cleaned_data["pass_percent"], questions=questions,
-                                        max_attempts=form.cleaned_data["max_attempts"] or 3)
+                                        max_attempts=form.cleaned_data["max_attempts"] or DEFAULT_QUIZ_ATTEMPTS)
                 except DomainError as error:
                     form.add_error(error.field if error.field in form.fields else None, error.message)
                 else:

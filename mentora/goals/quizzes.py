@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import record_audit_event
-from mentora.goals.models import MAX_QUIZ_ATTEMPTS, Milestone, Quiz, QuizAttempt, QuizQuestion
+from mentora.goals.models import DEFAULT_QUIZ_ATTEMPTS, MAX_QUIZ_ATTEMPTS, Milestone, Quiz, QuizAttempt, QuizQuestion
 from mentora.mentorships.models import MemberRole
 from mentora.notifications.services import notify
 from mentora.programs.models import Program
@@ -70,7 +70,7 @@ def parse_questions(text: str) -> list[QuestionDraft]:
 
 @transaction.atomic
 def create_quiz(*, program: Program, author: Membership, title: str, description: str, pass_percent: int,
-                questions: Sequence[QuestionDraft], max_attempts: int = 3) -> Quiz:
+                questions: Sequence[QuestionDraft], max_attempts: int = DEFAULT_QUIZ_ATTEMPTS) -> Quiz:
     """Create a program's quiz with its questions (coordinators; the caller checks the role)."""
     if not title.strip():
         raise DomainError(_("Give the quiz a title."), field="title")

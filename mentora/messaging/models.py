@@ -66,6 +66,11 @@ class Message(models.Model):
         return f"Message {self.pk} in {self.conversation_id}"
 
     @property
+    def is_voice_note(self) -> bool:
+        """An audio attachment: played in the page (served inline) rather than downloaded."""
+        return bool(self.attachment) and self.attachment_type.startswith("audio/")
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

@@ -140,7 +140,7 @@ def attachment(request: AuthedRequest, message_id: int) -> HttpResponse:
     with message.attachment.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=message.attachment_type)
     # Images and voice notes play in the page; everything else downloads.
-    disposition = "inline" if message.attachment_type.startswith(("image/", "audio/")) else "attachment"
+    disposition = "inline" if message.is_voice_note or message.attachment_type.startswith("image/") else "attachment"
     response["Content-Disposition"] = content_disposition_header(disposition == "attachment", message.attachment_name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
