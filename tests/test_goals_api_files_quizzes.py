@@ -91,3 +91,10 @@ def test_milestone_reviews_through_the_api(world: World):
     assert seen["waiting_for"] == [world.mentor.user.display_name]
     assert client_for(world.coordinator).post(f"{url}/mine", json.dumps(answer),
                                               content_type="application/json").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_over_long_note_is_refused_not_cut(world: World):
+    response = client_for(world.mentee).post(f"{API}/goals/{goal_of(world).pk}/evidence/file", {
+        "file": SimpleUploadedFile("talk.pdf", PDF_BYTES, "application/pdf"), "note": "x" * 4001})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert not Evidence.objects.exists()

@@ -313,7 +313,7 @@ def evidence_upload(request: HttpRequest, org: str, goal_id: int, file: File[Upl
                     note: Form[str] = "") -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     goal = access_goal(membership, goal_id, write=True)
-    evidence = services.add_evidence(goal=goal, author=membership, note=note[:4000], upload=file)
+    evidence = services.add_evidence(goal=goal, author=membership, note=note, upload=file)
     return Status(201, _evidence_out(org, evidence))
 
 

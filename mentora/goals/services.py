@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 GOAL_OWNER_ROLES = (MemberRole.MENTEE, MemberRole.PEER)
+#: The evidence note's limit, as the model declares it (forms enforce it; so must the API).
+EVIDENCE_NOTE_MAX = Evidence._meta.get_field("note").max_length or 4000
 
 
 def _goal_url(goal: Goal) -> str:
@@ -140,6 +142,8 @@ def add_evidence(*, goal: Goal, author: Membership, url: str = "", note: str = "
         raise DomainError(_("Add a link, a note or a file."), field="url")
     if url.strip() and not url.strip().lower().startswith(("https://", "http://")):
         raise DomainError(_("Links start with https:// or http://."), field="url")
+    if len(note.strip()) > EVIDENCE_NOTE_MAX:
+        raise DomainError(_("Keep the note under %(n)d characters.") % {"n": EVIDENCE_NOTE_MAX}, field="note")
     evidence = Evidence(goal=goal, author=author, url=url.strip(), note=note.strip())
     if upload is not None:
         evidence.content_type = check_evidence_file(upload)
