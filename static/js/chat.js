@@ -65,17 +65,21 @@
     });
   };
 
+  // Files (and voice notes) go over HTTP as multipart; the message itself arrives over the websocket.
+  const postForm = async (data) => {
+    const response = await fetch(form.action, { method: "POST", body: data,
+      headers: { Accept: "application/json", "X-CSRFToken": csrf() } });
+    if (!response.ok) errorBox.textContent = await response.text();
+    return response.ok;
+  };
+
   form?.addEventListener("submit", async (event) => {
     const body = form.querySelector("[name=body]");
     const file = form.querySelector("[name=attachment]");
     errorBox.textContent = "";
     if (file && file.files.length) {
-      // Files go over HTTP (multipart); the message itself arrives over the websocket.
       event.preventDefault();
-      const response = await fetch(form.action, { method: "POST", body: new FormData(form),
-        headers: { Accept: "application/json", "X-CSRFToken": csrf() } });
-      if (response.ok) form.reset();
-      else errorBox.textContent = await response.text();
+      if (await postForm(new FormData(form))) form.reset();
       return;
     }
     if (socket && socket.readyState === WebSocket.OPEN && body.value.trim()) {
@@ -105,10 +109,7 @@
       data.set("body", "");
       data.set("attachment", new File([blob], `voice-note.${extension}`, { type: type.split(";")[0] }));
       voiceStatus.textContent = "Sending…";
-      const response = await fetch(form.action, { method: "POST", body: data,
-        headers: { Accept: "application/json", "X-CSRFToken": csrf() } });
-      voiceStatus.textContent = response.ok ? "Voice note sent." : "";
-      if (!response.ok) errorBox.textContent = await response.text();
+      voiceStatus.textContent = (await postForm(data)) ? "Voice note sent." : "";
     };
     voice.addEventListener("click", async () => {
       errorBox.textContent = "";

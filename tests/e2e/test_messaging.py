@@ -76,3 +76,25 @@ def test_a_voice_note_is_recorded_in_the_browser_and_plays_on_the_other_side(
     })""")
     assert duration != -1
     assert_accessible(mentor)
+
+
+def test_a_file_sent_in_the_conversation_appears_live_and_downloads(
+        browser: Browser, asgi_server: AsgiServer, world: World):  # noqa: F811
+    mentee = open_conversation(browser, asgi_server, "mentee@acme.test", world.mentorship.pk)
+    mentor = open_conversation(browser, asgi_server, "mentor@acme.test", world.mentorship.pk)
+    mentee.get_by_label("Attach a file").set_input_files(
+        files=[{"name": "plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    mentee.get_by_role("button", name="Send").click()
+    link = mentor.get_by_role("log", name="Messages").get_by_role("link", name="Attachment: plan.pdf (15 bytes)")
+    expect(link).to_be_visible()
+    expect(mentee.get_by_label("Attach a file")).to_have_value("")  # the form was reset after sending
+    with mentor.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "plan.pdf"
+    # A file whose content is not what its name says is refused with the reason, and nothing is sent.
+    mentee.get_by_label("Attach a file").set_input_files(
+        files=[{"name": "evil.pdf", "mimeType": "application/pdf", "buffer": b"<script>alert(1)</script>"}])
+    mentee.get_by_role("button", name="Send").click()
+    expect(mentee.locator("#chat-error")).to_contain_text("does not match its type")
+    assert Message.objects.filter(attachment_name="evil.pdf").count() == 0
+    assert_accessible(mentee)
