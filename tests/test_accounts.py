@@ -28,17 +28,19 @@ def test_a_wrong_password_is_refused(world):
     assert response.status_code == 200 and "_auth_user_id" not in Client().session
 
 
-def test_sign_up_requires_email_verification(db):
+def test_sign_up_requires_email_verification(db, django_capture_on_commit_callbacks):
     client = Client()
-    response = client.post(reverse("account_signup"), {"email": "new@acme.test", "password1": PASSWORD, "password2": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out through the outbox
+        response = client.post(reverse("account_signup"), {"email": "new@acme.test", "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 302
     assert "confirm-email" in response["Location"]
     assert any("new@acme.test" in m.to for m in mail.outbox)
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_link(world):
-    Client().post(reverse("account_reset_password"), {"email": "member@acme.test"})
+def test_password_reset_sends_a_link(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": "member@acme.test"})
     assert mail.outbox and "password" in mail.outbox[-1].subject.lower()
 
 

@@ -134,6 +134,9 @@ if REDIS_URL:
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # django-tasks-rq's job class runs a django-tasks Task; RQ's own Job would fail every job with
+    # "'Task' object is not callable". `manage.py rqworker` (mentora.core's) also starts the scheduler.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -188,6 +191,8 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# For django.core.mail.backends.filebased.EmailBackend (one file per message).
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Mentora <no-reply@mentora.local>")
 
 # --- Security defaults (prod tightens further) ---

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Invitation, Membership, Role, User
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import Organization, record_audit_event
+from mentora.core.outbox import enqueue_on_commit
 from mentora.profiles.models import Profile
 
 
@@ -74,7 +75,8 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
     )
     from mentora.accounts.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation.pk))
+    enqueue_on_commit(send_invitation_email, organization=organization, label=f"Invitation email to {email}",
+                      invitation_id=invitation.pk)
     return invitation
 
 

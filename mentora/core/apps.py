@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CoreConfig(AppConfig):
     name = "mentora.core"
     label = "core"
     verbose_name = "Mentora core"
+
+    def ready(self) -> None:
+        from mentora.core.outbox import drain_outbox, prune_outbox
+        from mentora.core.periodic import register_periodic
+
+        # Queued work resumes within a minute once the task queue (Redis) is reachable again.
+        register_periodic("core.drain_outbox", drain_outbox, every=timedelta(minutes=1))
+        register_periodic("core.prune_outbox", prune_outbox, every=timedelta(days=1))

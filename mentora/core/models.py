@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,3 +79,59 @@ def record_audit_event(
         target_label=str(target)[:300] if target is not None else "",
         details=details or {},
     )
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class OutboxEntryQuerySet(models.QuerySet["OutboxEntry"]):
+    def failed(self) -> OutboxEntryQuerySet:
+        return self.filter(status=OutboxStatus.FAILED)
+
+    def visible_to(self, user: Any, organization: Organization | None) -> OutboxEntryQuerySet:
+        """An organization's entries for its admins; platform superusers also see those of no organization."""
+        if organization is not None:
+            return self.filter(organization=organization)
+        return self.filter(organization__isnull=True) if getattr(user, "is_superuser", False) else self.none()
+
+
+class OutboxEntry(models.Model):
+    """One piece of background work (an email, a match run …), written in the same transaction as the
+    change that asked for it, so a committed write never loses its follow-up (see mentora.core.outbox)."""
+
+    task_path = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    label = models.CharField(max_length=300, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="outbox_entries", null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=6)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "outbox entries"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["organization", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=OutboxStatus.values), name="outbox_status_valid"),
+            models.CheckConstraint(condition=Q(attempts__lte=F("max_attempts")), name="outbox_attempts_within_max"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.task_path

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership, User
 from mentora.core.errors import Conflict, DomainError
 from mentora.core.models import record_audit_event
+from mentora.core.outbox import enqueue_on_commit
 from mentora.matching.embeddings import text_vectors_for_instance
 from mentora.matching.engine import InvalidInstance, solve_instance
 from mentora.matching.models import MatchingSettings, MatchRun, MatchRunStatus, ProposedMatch
@@ -50,7 +51,8 @@ def start_match_run(*, program: Program, started_by: User, parent: MatchRun | No
     record_audit_event(organization=program.organization, actor=started_by, action="matching.run", target=run)
     from mentora.matching.tasks import execute_match_run
 
-    transaction.on_commit(lambda: execute_match_run.enqueue(run_id=run.pk))
+    enqueue_on_commit(execute_match_run, organization=program.organization, label=f"Match run {run.pk} for {program.name}",
+                      run_id=run.pk)
     return run
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from mentora.profiles.models import Profile
 
 
@@ -13,6 +11,7 @@ def queue_profile_embedding(sender: type[Profile], instance: Profile, **kwargs: 
     text = " ".join(part for part in (instance.goals, instance.headline) if part).strip()
     if not text:
         return
+    from mentora.core.outbox import enqueue_on_commit
     from mentora.matching.tasks import embed_profile_text
 
-    transaction.on_commit(lambda: embed_profile_text.enqueue(text=text))
+    enqueue_on_commit(embed_profile_text, label="Profile text embedding", text=text)

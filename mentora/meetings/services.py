@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
 from mentora.core.errors import Conflict, DomainError
+from mentora.core.outbox import enqueue_on_commit
 from mentora.meetings import slots
 from mentora.meetings.models import (
     DEFAULT_REMINDER_MINUTES,
@@ -375,8 +376,10 @@ def _after_commit_invite(meeting: Meeting, *, method: str, whole_series: bool = 
     meeting_id = meeting.pk
     # One message for several moved occurrences of a series, not one email each.
     others = [pk for pk in occurrence_ids if pk != meeting_id]
-    transaction.on_commit(lambda: send_meeting_invites.enqueue(
-        meeting_id=meeting_id, method=method, whole_series=whole_series, reason=reason, also=others))
+    kind = "Cancellation" if method == "CANCEL" else "Invitation"
+    enqueue_on_commit(send_meeting_invites, organization=meeting.mentorship.program.organization,
+                      label=f"{kind} emails for meeting {meeting_id}", meeting_id=meeting_id, method=method,
+                      whole_series=whole_series, reason=reason, also=others)
 
 
 def _after_commit_reminders(meetings: Sequence[Meeting]) -> None:
@@ -393,11 +396,8 @@ def _after_commit_reminders(meetings: Sequence[Meeting]) -> None:
     times = sorted({m.starts_at - timedelta(minutes=minutes) for m in meetings for minutes in minutes_wanted
                     if m.starts_at - timedelta(minutes=minutes) > now})
 
-    def enqueue() -> None:
-        for run_after in times:
-            send_meeting_reminders.using(run_after=run_after).enqueue()
-
-    transaction.on_commit(enqueue)
+    for run_after in times:
+        enqueue_on_commit(send_meeting_reminders, run_after=run_after, label="Meeting reminders")
 
 
 def _notify_others(meeting: Meeting, *, actor: User, kind: str, title: str, body: str = "") -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership, User
 from mentora.core.errors import Conflict, DomainError
 from mentora.core.models import record_audit_event
+from mentora.core.outbox import enqueue_on_commit
 from mentora.mentorships.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -136,7 +137,7 @@ def transition_mentorship(
     if to_status == MentorshipStatus.COMPLETED:
         from mentora.mentorships.tasks import send_completion_steps
 
-        transaction.on_commit(lambda: send_completion_steps.enqueue(mentorship_id=locked.pk))
+        enqueue_on_commit(send_completion_steps, organization=locked.program.organization, mentorship_id=locked.pk)
     return locked
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import User
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import Organization, record_audit_event
+from mentora.core.outbox import enqueue_on_commit
 from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.messaging import realtime
 from mentora.messaging.models import (
@@ -267,11 +268,9 @@ def _schedule_digests(conversation: Conversation, *, exclude: User) -> None:
     delays = {digest_delay_for(u) for u in member_users(conversation) if u.pk != exclude.pk} - {0}
     now = timezone.now()
 
-    def enqueue() -> None:
-        for minutes in delays:
-            send_unread_digests.using(run_after=now + timedelta(minutes=minutes, seconds=30)).enqueue()
-
-    transaction.on_commit(enqueue)
+    for minutes in delays:
+        enqueue_on_commit(send_unread_digests, run_after=now + timedelta(minutes=minutes, seconds=30),
+                          label="Unread message digests")
 
 
 def send_due_digests(*, now: datetime | None = None) -> int:

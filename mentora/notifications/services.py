@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mentora.accounts.models import User
 from mentora.core.models import Organization
+from mentora.core.outbox import enqueue_on_commit
 from mentora.notifications.models import Notification
 
 
@@ -35,8 +36,10 @@ def notify(
     if email and created:
         from mentora.notifications.tasks import email_notification
 
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [email_notification.enqueue(notification_id=i) for i in ids])
+        for notification in created:
+            enqueue_on_commit(email_notification, organization=organization,
+                              label=f"Email to {notification.recipient.email}: {notification.title}"[:300],
+                              notification_id=notification.pk)
     return created
 
 

@@ -12,16 +12,24 @@ from mentora.notifications.models import Notification
 
 @task()
 def email_notification(*, notification_id: int) -> None:
-    """Send the email for one notification; a second run finds it already sent and does nothing."""
+    """Send the email for one notification; a second run finds it already sent and does nothing.
+
+    A failed send raises (the outbox retries it) and leaves the notification unsent.
+    """
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return
     notification = Notification.objects.select_related("recipient", "organization").get(pk=notification_id)
     link = settings.MENTORA_BASE_URL.rstrip("/") + notification.url if notification.url.startswith("/") else notification.url
     body = notification.body + (f"\n\n{link}" if link else "")
-    send_mail(
-        subject=f"[{notification.organization.name}] {notification.title}",
-        message=body.strip(),
-        from_email=None,
-        recipient_list=[notification.recipient.email],
-    )
+    try:
+        send_mail(
+            subject=f"[{notification.organization.name}] {notification.title}",
+            message=body.strip(),
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:
+        # Not sent after all: release the claim so the outbox's next attempt sends it.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
