@@ -7,8 +7,6 @@ scheduler a task enqueued with `run_after` never runs. Both stay overridable on 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import CommandParser
 from django_rq.management.commands.rqworker import Command as RQWorkerCommand
 
@@ -19,10 +17,7 @@ class Command(RQWorkerCommand):  # type: ignore[misc]
     help = "Run an RQ worker for Mentora's task queue (django-tasks-rq jobs, with the scheduler)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
+        super().add_arguments(parser)  # type: ignore[no-untyped-call]
         parser.add_argument("--without-scheduler", action="store_false", dest="with_scheduler",
                             help="Do not run RQ's scheduler in this worker (deferred tasks wait for one that does).")
         parser.set_defaults(with_scheduler=True, job_class=JOB_CLASS)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        super().handle(*args, **options)
