@@ -19,4 +19,11 @@ CASES: list[Case] = [
     Case("core:dashboard", org, ANY_MEMBER),
     Case("core:audit_log", org, ADMINS),
     Case("core:organization_settings", org, ADMINS),
+    Case("core:failed_deliveries", org, ADMINS),
+    # No such failed entry: admins get the same 404 as everyone else (and nothing changes).
+    Case("core:failed_delivery_retry", lambda w: ["acme", 999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)},
+         "post"),
+    Case("core:platform_failed_deliveries", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}),
+    Case("core:platform_failed_delivery_retry", lambda w: [999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)},
+         "post"),
 ]
