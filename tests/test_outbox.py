@@ -4,6 +4,7 @@ down, is retried with backoff, and what still fails is listed for admins with a 
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -32,10 +33,28 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def redis_down(settings: Any) -> None:
+def redis_down(settings: Any) -> Iterator[None]:
     """The task queue is RQ on a Redis that is not there: every enqueue raises ConnectionError."""
+    from mentora.core.outbox import _QueueBreaker
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0", "SOCKET_CONNECT_TIMEOUT": 1}}
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{closed_port()}/0?socket_connect_timeout=1"}}
+    yield
+    _QueueBreaker.reset()  # the next test's queue is up
+
+
+def test_after_one_failed_enqueue_the_rest_of_the_request_does_not_wait_for_the_queue(
+    world: World, redis_down: None, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from mentora.notifications.services import notify
+
+    people = [world.mentor.user, world.mentee.user, world.member.user, world.admin.user]
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as captured:
+        notify(recipients=people, organization=world.org, kind="test", title="Hello")
+    entries = OutboxEntry.objects.filter(task_path="mentora.notifications.tasks.email_notification")
+    assert entries.filter(status=OutboxStatus.PENDING, enqueued_at__isnull=True).count() == 4
+    # One entry tried the queue (and reset enqueued_at); the other three did not touch it.
+    assert sum("enqueued_at" in q["sql"] and "UPDATE" in q["sql"] for q in captured.captured_queries) == 2
 
 
 @pytest.fixture
@@ -146,6 +165,8 @@ def test_sign_up_answers_normally_when_the_mail_server_is_down_and_the_mail_goes
     drain_outbox()
     assert [m.to for m in mail.outbox] == [["new@acme.test"]]
     assert "confirm" in mail.outbox[0].body.lower()
+    entry.refresh_from_db()
+    assert entry.status == OutboxStatus.DONE and entry.kwargs == {}  # the sent link is not kept
 
 
 def test_password_reset_answers_normally_when_the_mail_server_is_down(

@@ -133,7 +133,8 @@ if REDIS_URL:
             "QUEUES": ["default"],
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # A Redis that does not answer fails an enqueue within 2 s (the outbox keeps the work for later).
+    RQ_QUEUES = {"default": {"URL": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=2"}}
     # django-tasks-rq's job class runs a django-tasks Task; RQ's own Job would fail every job with
     # "'Task' object is not callable". `manage.py rqworker` (mentora.core's) also starts the scheduler.
     RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}

@@ -19,6 +19,7 @@ retry it. Nothing is dropped silently.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ RUNNING_LEASE = timedelta(minutes=15)
 # (the queue lost it, e.g. Redis restarted empty); the claim makes a duplicate run a no-op.
 REDISPATCH_AFTER = timedelta(minutes=10)
 KEEP_DONE_FOR = timedelta(days=7)
+EMAIL_TASK = "mentora.core.tasks.send_email"
 
 
 def enqueue_on_commit(
@@ -92,12 +94,34 @@ def build_email(payload: dict[str, Any]) -> EmailMultiAlternatives:
     return message
 
 
-def dispatch(entry_id: int) -> bool:
+class _QueueBreaker:
+    """After the queue failed, skip it for a few seconds: a request that notifies fifty people while
+    Redis is down waits for one connection timeout, not fifty (the drain hands the rest over)."""
+
+    open_until = 0.0
+    PAUSE_SECONDS = 15.0
+
+    @classmethod
+    def is_open(cls) -> bool:
+        return time.monotonic() < cls.open_until
+
+    @classmethod
+    def trip(cls) -> None:
+        cls.open_until = time.monotonic() + cls.PAUSE_SECONDS
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.open_until = 0.0
+
+
+def dispatch(entry_id: int, *, respect_breaker: bool = True) -> bool:
     """Hand one entry to the task queue; log (not raise) when the queue is unreachable."""
     from django_tasks import default_task_backend
 
     from mentora.core.tasks import run_outbox_entry
 
+    if respect_breaker and _QueueBreaker.is_open():
+        return False
     entry = OutboxEntry.objects.filter(pk=entry_id, status=OutboxStatus.PENDING).only("next_attempt_at").first()
     if entry is None:
         return False
@@ -112,9 +136,11 @@ def dispatch(entry_id: int) -> bool:
         task.enqueue(entry_id=entry_id)
     except Exception:
         OutboxEntry.objects.filter(pk=entry_id, status=OutboxStatus.PENDING).update(enqueued_at=None)
+        _QueueBreaker.trip()
         logger.warning("outbox entry %s not queued (the queue is unreachable?); drain_outbox retries it",
                        entry_id, exc_info=True)
         return False
+    _QueueBreaker.reset()
     return True
 
 
@@ -152,9 +178,10 @@ def run_entry(entry_id: int) -> str:
         )
         dispatch(entry_id)
         return OutboxStatus.PENDING
-    OutboxEntry.objects.filter(pk=entry_id).update(
-        status=OutboxStatus.DONE, locked_until=None, last_error="", finished_at=timezone.now()
-    )
+    done = OutboxEntry.objects.filter(pk=entry_id)
+    if entry.task_path == EMAIL_TASK:
+        done.update(kwargs={})  # a sent message (maybe a password-reset link) is not kept
+    done.update(status=OutboxStatus.DONE, locked_until=None, last_error="", finished_at=timezone.now())
     return OutboxStatus.DONE
 
 
@@ -179,7 +206,7 @@ def dispatch_now(entry_id: int) -> bool:
     OutboxEntry.objects.filter(pk=entry_id, status=OutboxStatus.RUNNING, locked_until__lt=timezone.now()).update(
         status=OutboxStatus.PENDING, locked_until=None
     )
-    return dispatch(entry_id)
+    return dispatch(entry_id, respect_breaker=False)
 
 
 def prune_outbox() -> int:
