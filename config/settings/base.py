@@ -113,10 +113,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: REDIS_URL switches cache, channel layer and task queue ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis is optional at the edge (docs/operations-edge.md): the cache fails open with a
+    # warning, and short timeouts keep a hung Redis from holding requests.
+    REDIS_TIMEOUT = float(os.environ.get("MENTORA_REDIS_TIMEOUT", "1.0"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentora.core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
     CHANNEL_LAYERS = {
@@ -124,7 +128,8 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # No client read timeout: the layer's idle blocking pop waits 5 s on the server, and
             # redis-py 8's default 5 s socket timeout would kill every idle websocket (1011).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None,
+                                  "socket_connect_timeout": REDIS_TIMEOUT}]},
         }
     }
     TASKS = {
