@@ -40,6 +40,9 @@ def production_redis_settings(redis_url: str) -> dict[str, Any]:
 
 @pytest.fixture
 def redis_down(settings: Any) -> Iterator[None]:
+    from mentora.core.cache import FailOpenRedisCache
+
+    FailOpenRedisCache._last_warning = 0.0  # its warning is said once per 30 s per process
     for name, value in production_redis_settings(CLOSED_PORT_URL).items():
         setattr(settings, name, value)
     channel_layers.backends.clear()
