@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mentora.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,10 +114,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: REDIS_URL switches cache, channel layer and task queue ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis is optional at the edge (docs/operations-edge.md): the cache fails open with a
+    # warning, and short timeouts keep a hung Redis from holding requests.
+    REDIS_TIMEOUT = float(os.environ.get("MENTORA_REDIS_TIMEOUT", "1.0"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentora.core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
     CHANNEL_LAYERS = {
@@ -124,7 +129,8 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # No client read timeout: the layer's idle blocking pop waits 5 s on the server, and
             # redis-py 8's default 5 s socket timeout would kill every idle websocket (1011).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None,
+                                  "socket_connect_timeout": REDIS_TIMEOUT}]},
         }
     }
     TASKS = {
@@ -224,3 +230,15 @@ MENTORA_TURN_CREDENTIAL = os.environ.get("MENTORA_TURN_CREDENTIAL", "")
 # Messages: how long authors may edit or delete, and which attachments are accepted.
 MENTORA_MESSAGE_EDIT_MINUTES = int(os.environ.get("MENTORA_MESSAGE_EDIT_MINUTES", "15"))
 MENTORA_ATTACHMENT_MAX_BYTES = int(os.environ.get("MENTORA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Input limits at the edge (mentora.core.middleware.InputGuardMiddleware; docs/operations-edge.md) ---
+# JSON and form bodies (without files): 413 above this, in every environment.
+MENTORA_MAX_BODY_BYTES = int(os.environ.get("MENTORA_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MENTORA_MAX_BODY_BYTES
+# Multipart uploads: the largest single file any form accepts, plus room for the other fields.
+MENTORA_MAX_UPLOAD_BYTES = int(os.environ.get(
+    "MENTORA_MAX_UPLOAD_BYTES",
+    str(max(MENTORA_ATTACHMENT_MAX_BYTES, MENTORA_EVIDENCE_MAX_BYTES) + 1024 * 1024)))
+# Every API list is paginated (?limit=&offset=); a limit above the cap is refused (422).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -6,6 +6,7 @@ in another organization or another person's records.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -82,15 +83,18 @@ def org_view(
     return decorator
 
 
-def activate_viewer_timezone(membership: Membership) -> None:
-    """Show times in the viewer's own zone (from their profile in this organization)."""
-    import zoneinfo
-
+def viewer_zone(membership: Membership) -> zoneinfo.ZoneInfo:
+    """The viewer's own zone (from their profile in this organization); UTC when unknown."""
     profile = getattr(membership, "profile", None)
     try:
-        dj_timezone.activate(zoneinfo.ZoneInfo(profile.timezone if profile else "UTC"))
+        return zoneinfo.ZoneInfo(profile.timezone if profile else "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        dj_timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def activate_viewer_timezone(membership: Membership) -> None:
+    """Show times in the viewer's own zone (from their profile in this organization)."""
+    dj_timezone.activate(viewer_zone(membership))
 
 
 def visible_programs(membership: Membership) -> Any:

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("o/<slug:org>/", views.dashboard, name="dashboard"),
     path("o/<slug:org>/audit/", views.audit_log, name="audit_log"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from mentora.accounts.models import Membership, User
 from mentora.accounts.services import create_organization
@@ -15,13 +16,27 @@ from mentora.core.access import AuthedRequest, org_view
 from mentora.core.dashboard import coordinator_dashboard, member_dashboard
 from mentora.core.errors import DomainError
 from mentora.core.forms import DiversitySettingsForm, OrganizationForm
+from mentora.core.health import readiness
 from mentora.core.models import AuditEvent
 from mentora.profiles.models import DiversityPolicy
 from mentora.profiles.services import set_diversity_policy
 
 
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers (it touches nothing else, so a Redis or database outage
+    does not get a healthy web process restarted)."""
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: database, cache, channel layer and task queue, one JSON entry each.
+
+    503 when the database is down (or, with ?strict=1, when anything is); otherwise 200 with
+    "ok" or "degraded" (see mentora.core.health)."""
+    status, report = readiness(strict=request.GET.get("strict") == "1")
+    return JsonResponse(report, status=status)
 
 
 @login_required

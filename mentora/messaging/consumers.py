@@ -13,9 +13,11 @@ from typing import Any, ParamSpec, TypeVar
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
+from django.utils import timezone
 
-from mentora.core.access import get_membership
+from mentora.core.access import get_membership, viewer_zone
 from mentora.core.errors import DomainError
+from mentora.core.middleware import has_control_characters
 from mentora.messaging import realtime, services
 from mentora.messaging.access import access_conversation
 from mentora.messaging.models import Message
@@ -59,6 +61,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         except Http404:
             return None
         self.user, self.organization = membership.user, membership.organization
+        # Pushed messages are rendered here, per reader: in the reader's zone, as the page is.
+        self.zone = viewer_zone(membership)
         return conversation.pk
 
     def _conversation_id(self) -> int:
@@ -72,7 +76,11 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         action = content.get("action") if isinstance(content, dict) else None
         try:
             if action == "send":
-                await self._send(str(content.get("body", ""))[:10000])
+                body = str(content.get("body", ""))[:10000]
+                if has_control_characters(body):  # the websocket's edge, as InputGuardMiddleware is HTTP's
+                    await self.send_json({"type": "error", "message": "Messages cannot contain control characters."})
+                    return
+                await self._send(body)
             elif action == "read":
                 await self._read(content.get("message_id"))
             else:
@@ -108,8 +116,9 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         message = Message.objects.select_related("author", "conversation").filter(pk=message_id).first()
         if message is None or not services.is_member(self.user, message.conversation):
             return None
-        return render_message(message, viewer=self.user, blocked=services.blocked_ids(self.user, self.organization),
-                              org_slug=self.org_slug)
+        with timezone.override(self.zone):
+            return render_message(message, viewer=self.user,
+                                  blocked=services.blocked_ids(self.user, self.organization), org_slug=self.org_slug)
 
     async def conversation_read(self, event: dict[str, Any]) -> None:
         if event["user_id"] == self.user.pk:

@@ -11,6 +11,7 @@ wait for a commit; its helpers live here too so every group name and send is in 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -26,6 +27,8 @@ __all__ = [
     "room_group",
 ]
 
+logger = logging.getLogger(__name__)
+
 
 def conversation_group(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
@@ -38,8 +41,14 @@ def room_group(meeting_id: int) -> str:
 def _send_after_commit(group: str, payload: dict[str, Any]) -> None:
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        # The write is committed: a push that cannot go out (Redis down) must not turn it into an
+        # error response. Readers miss the live update; the page shows the message on reload.
+        try:
             async_to_sync(layer.group_send)(group, payload)
+        except Exception as error:  # any layer failure: the write stands
+            logger.warning("realtime push to %s not sent (%s: %s)", group, type(error).__name__, error)
 
     transaction.on_commit(send)
 

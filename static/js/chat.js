@@ -8,10 +8,20 @@
   const errorBox = document.getElementById("chat-error");
   const seenBox = document.getElementById("seen");
   const connection = document.getElementById("chat-connection");
+  const paused = document.getElementById("chat-paused");
   const csrf = () => (document.querySelector("#chat-form [name=csrfmiddlewaretoken]") || {}).value || "";
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   let socket = null;
   let retry = 500;
+  let pauseTimer = null;
+  let wasPaused = false;
+  // Live updates ride on the websocket (and Redis behind it). When it cannot connect the page
+  // keeps working — the form posts and reloads — and says so politely instead of failing silently.
+  const showPaused = (on) => {
+    if (!paused) return;
+    paused.hidden = !on;
+    if (on) wasPaused = true;
+  };
 
   const lastId = () => {
     const items = list.querySelectorAll("[data-message-id]");
@@ -40,8 +50,11 @@
     socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
     socket.addEventListener("open", () => {
       retry = 500;
+      clearTimeout(pauseTimer);
       root.dataset.connected = "true";
       if (connection) connection.textContent = "";
+      if (wasPaused) catchUp();
+      showPaused(false);
       markRead();
     });
     socket.addEventListener("message", (event) => {
@@ -60,9 +73,27 @@
       root.dataset.connected = "false";
       if (event.code === 4404) return; // not (or no longer) a member: do not retry
       if (connection) connection.textContent = "Reconnecting…";
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 15000);
+      // A blip (a deploy, a network hiccup) reconnects before anyone notices; a longer outage
+      // shows the notice. Backoff with jitter so many pages do not reconnect in lockstep.
+      clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(() => { if (root.dataset.connected !== "true") showPaused(true); }, 3000);
+      setTimeout(connect, retry * (0.75 + Math.random() / 2));
+      retry = Math.min(retry * 2, 30000);
     });
+  };
+  // Back after a pause: fetch the page once and take its message list, so what was posted
+  // meanwhile appears without a reload.
+  const catchUp = async () => {
+    wasPaused = false;
+    try {
+      const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("messages");
+      if (!fresh) return;
+      fresh.querySelectorAll("[data-message-id]").forEach((node) => place(node.dataset.messageId, node.outerHTML));
+    } catch (error) {
+      // Still offline: the next reload shows them.
+    }
   };
 
   // Files (and voice notes) go over HTTP as multipart; the message itself arrives over the websocket.

@@ -15,6 +15,7 @@ CASES: list[Case] = [
     Case("core:home", lambda w: [], {"anonymous": REDIRECT, "member": REDIRECT, "mentor": REDIRECT, "mentee": REDIRECT,
                                      "coordinator": REDIRECT, "admin": REDIRECT, "outsider": REDIRECT}),
     Case("core:healthz", lambda w: [], dict.fromkeys(ROLES, OK)),
+    Case("core:readyz", lambda w: [], dict.fromkeys(ROLES, OK)),
     Case("core:organization_create", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}),
     Case("core:dashboard", org, ANY_MEMBER),
     Case("core:audit_log", org, ADMINS),
