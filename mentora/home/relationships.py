@@ -66,8 +66,9 @@ class MentorshipCard:
     def progress_words(self) -> str:
         if not self.goals_total:
             return _("No goals yet")
-        return ngettext("%(done)d of %(total)d goal achieved", "%(done)d of %(total)d goals achieved",
-                        self.goals_total) % {"done": self.goals_achieved, "total": self.goals_total}
+        achieved = ngettext("%(done)d of %(total)d goal achieved", "%(done)d of %(total)d goals achieved",
+                            self.goals_total) % {"done": self.goals_achieved, "total": self.goals_total}
+        return _("%(pct)d%% of the way · %(achieved)s") % {"pct": self.progress, "achieved": achieved}
 
 
 @dataclass
