@@ -17,7 +17,7 @@ from mentora.feedback.models import OVERDUE_AFTER_RESEND, CheckIn
 from mentora.home.waiting import WaitingItem
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.mentorships.models import Concern, Mentorship, MentorshipMember, MentorshipStatus, SessionLog
-from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program, ProgramStatus
+from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Form, Program, ProgramStatus
 
 __all__ = ["FLAG_WINDOW", "QUIET_AFTER", "ProgramHealth", "coordinator_waiting", "program_health"]
 
@@ -49,6 +49,11 @@ class ProgramHealth:
     @property
     def matched_percent(self) -> int:
         return round(100 * self.matched / self.participants) if self.participants else 0
+
+    @property
+    def is_peer(self) -> bool:
+        """Peers match each other: the program needs no mentors."""
+        return self.program.form == Form.PEER
 
     @property
     def needs_attention(self) -> bool:
@@ -124,19 +129,21 @@ def coordinator_waiting(membership: Membership, *, health: list[ProgramHealth]) 
                 url=reverse("programs:enrollments", args=[org, row.program.pk]) + "?status=applied",
                 text=ngettext("%(n)d application to %(p)s waits for your decision.",
                               "%(n)d applications to %(p)s wait for your decision.", row.applied) % {"n": row.applied, "p": name}))
-        if row.program.status == ProgramStatus.OPEN and row.unmatched and row.mentors:
+        if row.program.status == ProgramStatus.OPEN and row.unmatched and (row.mentors or row.is_peer):
             items.append(WaitingItem(
                 kind="unmatched", action=_("Match them"), url=reverse("matching:runs", args=[org, row.program.pk]),
                 text=ngettext("%(n)d approved person in %(p)s has no match yet.",
                               "%(n)d approved people in %(p)s have no match yet.", row.unmatched) % {"n": row.unmatched, "p": name}))
-        if row.overdue_check_ins or row.flags:
+        parts = []
+        if row.flags:
+            parts.append(ngettext("%(n)d check-in flag", "%(n)d check-in flags", row.flags) % {"n": row.flags})
+        if row.overdue_check_ins:
+            parts.append(ngettext("%(n)d overdue check-in", "%(n)d overdue check-ins", row.overdue_check_ins)
+                         % {"n": row.overdue_check_ins})
+        if parts:
             items.append(WaitingItem(
                 kind="check_in_flags", action=_("See the check-ins"), url=reverse("feedback:flags", args=[org]),
-                text=_("%(p)s: %(flags)s and %(overdue)s.") % {
-                    "p": name,
-                    "flags": ngettext("%(n)d check-in flag", "%(n)d check-in flags", row.flags) % {"n": row.flags},
-                    "overdue": ngettext("%(n)d overdue check-in", "%(n)d overdue check-ins", row.overdue_check_ins)
-                    % {"n": row.overdue_check_ins}}))
+                text=_("%(p)s: %(what)s to read.") % {"p": name, "what": _(" and ").join(parts)}))
         if row.quiet:
             items.append(WaitingItem(
                 kind="quiet", action=_("See the pairs"), url=reverse("mentorships:list", args=[org]) + "?status=active",

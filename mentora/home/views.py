@@ -32,12 +32,14 @@ def home_page(request: AuthedRequest) -> HttpResponse:
         p for p in Program.objects.in_organization(membership.organization).open().exclude(pk__in=enrolled_ids).order_by("name")
         if p.is_open and p.is_eligible(profile)
     ]
+    loads = mentor_loads(membership)
     hour = timezone.localtime(now).hour
     context: dict[str, object] = {
         "greeting": "morning" if 5 <= hour < 12 else "afternoon" if 12 <= hour < 18 else "evening",
         "first_name": request.user.display_name.split()[0] if request.user.display_name.strip() else "",
         "profile": profile, "enrollments": enrollments, "cards": cards, "waiting": waiting,
-        "next_meeting": next_meeting(membership, cards=cards, now=now), "mentor_loads": mentor_loads(membership),
+        "next_meeting": next_meeting(membership, cards=cards, now=now), "mentor_loads": loads,
+        "mentor_load_totals": (sum(load.taken for load in loads), sum(max(0, load.capacity - load.taken) for load in loads)),
         "open_programs": open_programs[:MAX_OPEN_PROGRAMS], "open_program_count": len(open_programs),
         "celebrations": moments.recent_moments(membership, cards=cards, now=now),
         "is_participant": bool(enrollments or cards) or not membership.is_coordinator,

@@ -125,7 +125,7 @@ def _request_items(membership: Membership, org: str, today: date) -> tuple[list[
                 kind="request.answer", url=f"{url}#req-{request.pk}", action=_("Answer"), due_on=expires_on,
                 text=_("%(name)s asked you to be their mentor in %(p)s. Answer by %(when)s.")
                 % {"name": request.mentee.user.display_name, "p": request.program.name,
-                   "when": formats.date_format(expires_on, "DATE_FORMAT")}))
+                   "when": formats.date_format(expires_on, "j F")}))
         elif request.mentee_id == membership.pk and request.status == RequestStatus.QUESTION:
             items.append(WaitingItem(
                 kind="request.question", url=f"{url}#sent-{request.pk}", action=_("Answer"), due_on=expires_on,
