@@ -214,7 +214,7 @@ def _goal_items(cards: list[MentorshipCard], org: str, today: date) -> list[Wait
     return [WaitingItem(
         kind="goal", url=reverse("goals:detail", args=[org, goal.pk]), action=_("Update the goal"),
         due_on=goal.target_on, is_overdue=True,
-        text=_("Your goal “%(g)s” was due %(when)s. Mark it achieved, or agree a new date.")
+        text=_("The goal “%(g)s” was due %(when)s. Mark it achieved, or agree a new date.")
         % {"g": goal.title, "when": _when(goal.target_on, today)}) for goal in goals]
 
 
