@@ -26,12 +26,13 @@ def home_page(request: AuthedRequest) -> HttpResponse:
     profile = Profile.objects.prefetch_related("skills", "availability").get(membership=membership)
     enrollments = list(Enrollment.objects.filter(membership=membership).select_related("program").order_by("-created_at"))
     cards = mentorship_cards(membership, now=now)
-    waiting = participant_waiting(membership, profile=profile, enrollments=enrollments, cards=cards, today=today, now=now)
     enrolled_ids = {e.program_id for e in enrollments}
     open_programs = [
         p for p in Program.objects.in_organization(membership.organization).open().exclude(pk__in=enrolled_ids).order_by("name")
         if p.is_open and p.is_eligible(profile)
     ]
+    waiting = participant_waiting(membership, profile=profile, enrollments=enrollments, cards=cards, today=today, now=now,
+                                  open_program_count=len(open_programs))
     loads = mentor_loads(membership)
     hour = timezone.localtime(now).hour
     context: dict[str, object] = {

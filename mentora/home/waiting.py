@@ -252,12 +252,25 @@ def _evaluation_items(membership: Membership, cards: list[MentorshipCard], org: 
         % {"names": c.names}) for c in closed if c.mentorship.pk not in done]
 
 
+def _join_items(enrollments: list[Enrollment], cards: list[MentorshipCard], open_program_count: int,
+                org: str) -> list[WaitingItem]:
+    if enrollments or cards or not open_program_count:
+        return []
+    return [WaitingItem(
+        kind="program.join", url=reverse("programs:list", args=[org]), action=_("See the programs"),
+        text=ngettext("%(n)d program is open to you: join it to be matched with someone who fits.",
+                      "%(n)d programs are open to you: join one to be matched with someone who fits.",
+                      open_program_count) % {"n": open_program_count})]
+
+
 def participant_waiting(membership: Membership, *, profile: Profile, enrollments: list[Enrollment],
-                        cards: list[MentorshipCard], today: date, now: datetime) -> list[WaitingItem]:
+                        cards: list[MentorshipCard], today: date, now: datetime,
+                        open_program_count: int = 0) -> list[WaitingItem]:
     """Everything waiting on this participant, overdue first (7 queries, however many rows)."""
     org = membership.organization.slug
     request_items, request_programs = _request_items(membership, org, today)
     items = [
+        *_join_items(enrollments, cards, open_program_count, org),
         *_profile_items(profile, org),
         *request_items,
         *_enrollment_items(enrollments, cards, request_programs, org),
