@@ -16,14 +16,14 @@ from mentora.programs.models import Enrollment, Program
 
 def test_a_members_home_lists_next_steps(world, as_mentee):
     page = as_mentee.get(reverse("core:dashboard", args=["acme"])).content.decode()
-    assert "Complete your profile" in page
+    assert "Complete my profile" in page
     assert "waiting for a coordinator" in page  # the mentee's application is pending
 
 
 def test_a_coordinators_home_shows_programs_with_counts(world, as_coordinator):
     page = as_coordinator.get(reverse("core:dashboard", args=["acme"])).content.decode()
     assert "Programs you run" in page and "Career Growth" in page
-    assert "1 application waits for a decision" in page
+    assert "1 application to Career Growth waits for your decision." in page
 
 
 def test_times_are_shown_in_the_viewers_zone(world, as_admin):

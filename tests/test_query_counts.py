@@ -59,3 +59,63 @@ def test_the_api_program_list_does_not_grow_with_rows(world: World) -> None:
     small = count_queries(lambda: client.get("/api/orgs/acme/programs"))
     grow(world, 15)
     assert count_queries(lambda: client.get("/api/orgs/acme/programs")) == small
+
+
+def grow_home(world: World, n: int) -> None:
+    """Give the world's mentor and mentee n more of everything the home page shows: mentorships with
+    agreements, goals, milestones, quizzes, check-ins, reviews, meetings and requests, and the
+    coordinator n more programs with enrolments, pairs and flags."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentora.feedback.models import CheckIn
+    from mentora.goals.models import Goal, Milestone, MilestoneReview
+    from mentora.matching.models import MentorshipRequest
+    from mentora.meetings.services import book_meeting
+    from mentora.mentorships.agreements import propose_agreement
+    from mentora.mentorships.services import create_mentorship
+    from tests.relationship_fixtures import quiz_of
+
+    today, now = timezone.localdate(), timezone.now()
+    quiz = quiz_of(world)
+    for _ in range(n):
+        mentee, other_mentor = MembershipFactory(organization=world.org), MembershipFactory(organization=world.org)
+        program = ProgramFactory(organization=world.org, matching_mode="self_select")
+        EnrollmentFactory(program=program, membership=world.mentor, role="mentor", capacity=3)
+        EnrollmentFactory(program=program, membership=other_mentor, role="mentor", capacity=3)
+        EnrollmentFactory(program=program, membership=world.mentee, role="mentee", status="approved")
+        EnrollmentFactory(program=program, membership=mentee, role="mentee", status="applied")
+        for mentor, person in ((world.mentor, mentee), (other_mentor, world.mentee)):
+            ship = create_mentorship(program=program, members=[(mentor, "mentor"), (person, "mentee")], created_by=None)
+            propose_agreement(mentorship=ship, author=mentor, mentee_wants="Grow", cadence="biweekly", session_minutes=60,
+                              channels=["video"], response_time="two_days", boundaries="Private", feedback_how="Often",
+                              ends_on=today + timedelta(days=90))
+            goal = Goal.objects.create(mentorship=ship, owner=person, title="Goal", description="d", measure="m",
+                                       achievable="a", relevance="r", target_on=today - timedelta(days=1))
+            milestone = Milestone.objects.create(goal=goal, title="Step", due_on=today + timedelta(days=2), quiz=quiz)
+            for member in (mentor, person):
+                CheckIn.objects.create(mentorship=ship, respondent=member, sequence=1, due_on=today, sent_at=now,
+                                       flag_to_coordinator="")
+                MilestoneReview.objects.create(milestone=milestone, respondent=member, due_on=today, sent_at=now)
+            book_meeting(mentorship=ship, booked_by=mentor.user, starts_at=now + timedelta(days=3, hours=3 * ship.pk))
+        MentorshipRequest.objects.create(program=program, mentee=MembershipFactory(organization=world.org),
+                                         mentor=world.mentor, message="Hello")
+
+
+@pytest.mark.parametrize("role", ["mentee", "mentor", "coordinator", "member"])
+def test_the_home_page_does_not_grow_with_mentorships_meetings_or_requests(world: World, role: str) -> None:
+    client = client_for(getattr(world, role))
+    url = reverse("core:dashboard", args=["acme"])
+    grow_home(world, 2)
+    small = count_queries(lambda: client.get(url))
+    grow_home(world, 6)
+    large = count_queries(lambda: client.get(url))
+    print(f"home page as {role}: {small} queries with 2 rounds of rows, {large} with 8")
+    assert large == small, f"home page as {role}: {small} queries with few rows, {large} with more"
+    assert small <= 40
+    page = client.get(url).content.decode()
+    if role in ("mentee", "mentor"):  # the growth really is on the page
+        assert page.count('class="card mentorship-card"') >= 8 and page.count("data-kind=") >= 8 * 3
+    if role == "coordinator":
+        assert page.count('class="card program-card') >= 8

@@ -1,4 +1,6 @@
-"""Home pages, organization creation and settings, and the audit log."""
+"""The organization picker, organization creation and settings, and the audit log.
+
+The organization home page itself is assembled by `mentora.home` (it reads every feature app)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from mentora.accounts.models import Membership, User
 from mentora.accounts.services import create_organization
 from mentora.core.access import AuthedRequest, org_view
-from mentora.core.dashboard import coordinator_dashboard, member_dashboard
 from mentora.core.errors import DomainError
 from mentora.core.forms import DiversitySettingsForm, OrganizationForm
 from mentora.core.health import readiness
@@ -77,16 +78,6 @@ def organization_create(request: HttpRequest) -> HttpResponse:
                     return redirect("core:dashboard", org=organization.slug)
                 return redirect("core:home")
     return render(request, "core/organization_form.html", {"form": form}, status=422 if form.errors else 200)
-
-
-@org_view()
-def dashboard(request: AuthedRequest) -> HttpResponse:
-    """What I need to do next; coordinators also see their programs at a glance."""
-    membership = request.membership
-    context = member_dashboard(membership)
-    if membership.is_coordinator:
-        context |= coordinator_dashboard(membership)
-    return render(request, "core/dashboard.html", context)
 
 
 @org_view(role="admin")
