@@ -49,9 +49,20 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past})
 
 
+def _refuse_booking(request: AuthedRequest, mentorship: Mentorship) -> HttpResponse | None:
+    """Send the member back to the mentorship, with the reason, when it cannot book meetings."""
+    refusal = services.booking_refusal(mentorship)
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    return redirect("mentorships:home", org=request.membership.organization.slug, mentorship_id=mentorship.pk)
+
+
 @org_view()
 def find_time(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     mentorship: Mentorship = access_member_mentorship(request.membership, mentorship_id)  # type: ignore[assignment]
+    if refused := _refuse_booking(request, mentorship):
+        return refused
     form = FindTimeForm(request.GET or None)
     duration, weeks = 60, 4
     if form.is_valid():
@@ -78,6 +89,8 @@ def _prefilled_agenda(mentorship: Mentorship) -> str:
 @org_view()
 def book(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     mentorship: Mentorship = access_member_mentorship(request.membership, mentorship_id)  # type: ignore[assignment]
+    if refused := _refuse_booking(request, mentorship):
+        return refused
     if request.method == "POST":
         form = BookingForm(request.POST)
         if form.is_valid():

@@ -21,3 +21,10 @@ def as_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+@register.filter
+def names_for(mentorship: Any, viewer: Any) -> str:
+    """`{{ mentorship|names_for:current_membership }}` — the other members' names (the viewer is left out)."""
+    others = mentorship.member_names(excluding=viewer)
+    return str(others or mentorship.member_names())
