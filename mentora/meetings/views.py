@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -247,6 +248,27 @@ def reminders_update(request: AuthedRequest) -> HttpResponse:
     return redirect("meetings:calendar", org=request.membership.organization.slug)
 
 
+def _with_occurrences(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """What the calendar writer reads: series and their occurrences, each with its mentorship and members."""
+    details = ("mentorship__program__organization",)
+    members = "mentorship__members__membership__user"
+    return meetings.select_related("series", *details).prefetch_related(
+        members, Prefetch("series__meetings", queryset=Meeting.objects.select_related(*details).prefetch_related(members)),
+    )
+
+
+@require_GET
+@org_view()
+def meeting_ics(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """Add one meeting (a repeating one: its whole series) to a calendar, named as in the invites."""
+    meeting = access_meeting(request.membership, meeting_id)
+    body = ics.feed_calendar(_with_occurrences(Meeting.objects.filter(pk=meeting.pk)))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentora-meeting-{meeting.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The private subscription feed: whoever has the (revocable) URL gets that person's meetings."""
@@ -256,8 +278,8 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     meetings = (
         Meeting.objects.for_user(feed.user).filter(starts_at__gte=timezone.now() - timedelta(days=90))
         .exclude(status=MeetingStatus.CANCELLED, starts_at__lt=timezone.now())
-        .select_related("mentorship__program__organization").prefetch_related("mentorship__members__membership__user")
     )
+    meetings = _with_occurrences(meetings)
     body = ics.feed_calendar(meetings, name=f"Mentora — {feed.user.display_name}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
