@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from http import HTTPStatus
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,12 @@ from icalendar import Calendar
 from mentora.meetings import services
 from mentora.meetings.models import Meeting
 from tests.conftest import World, client_for
-from tests.test_meetings import PARIS, _book, _next_weekday, zones  # noqa: F401  (fixture)
+from tests.test_meetings import PARIS, _book, _next_weekday, in_two_zones
+
+
+@pytest.fixture
+def zones(world: World) -> World:
+    return in_two_zones(world)
 
 
 def _events(body: bytes) -> list:

@@ -275,11 +275,10 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None:
         raise Http404
-    meetings = (
+    meetings = _with_occurrences(
         Meeting.objects.for_user(feed.user).filter(starts_at__gte=timezone.now() - timedelta(days=90))
         .exclude(status=MeetingStatus.CANCELLED, starts_at__lt=timezone.now())
     )
-    meetings = _with_occurrences(meetings)
     body = ics.feed_calendar(meetings, name=f"Mentora — {feed.user.display_name}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
