@@ -47,7 +47,7 @@ def test_the_next_peer_round_starts_only_after_its_summary_is_confirmed(page: Pa
     page.get_by_role("link", name="Start the next round now…").click()
     expect(page.locator("#round-summary")).to_contain_text("Matches 4 peers again (at most 2 new pairs)")
     expect(page.locator("#round-summary")).to_contain_text("Notifies up to 4 people")
-    expect(page.get_by_role("heading", name="Who is matched")).to_be_visible()
+    expect(page.get_by_role("heading", name="Who takes part")).to_be_visible()
     assert not MatchRun.objects.filter(program=program).exists()  # looking changes nothing
     assert_accessible(page)
     screenshot(page, "round-confirm")
