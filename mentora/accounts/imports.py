@@ -241,3 +241,9 @@ def apply_people_import(*, people_import: PeopleImport, applied_by: User | None)
         organization=organization, actor=applied_by, action="people.import", target=locked, details=counts
     )
     return counts
+
+
+def imported_emails(people_import: PeopleImport) -> list[str]:
+    """The addresses an import lists (read back from its stored file)."""
+    preview = preview_people_csv(organization=people_import.organization, content=people_import.content)
+    return [str(row.values["email"]) for row in preview.rows if row.values.get("email")]

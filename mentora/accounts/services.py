@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -23,8 +27,12 @@ def ensure_profile(membership: Membership) -> Profile:
 
 
 @transaction.atomic
-def create_organization(*, name: str, slug: str = "", created_by: User, admin: User | None = None) -> Organization:
-    """Create a tenant and make `admin` (default: its creator) its first admin."""
+def create_organization(
+    *, name: str, slug: str = "", created_by: User, admin: User | None = None, admin_email: str = "",
+) -> Organization:
+    """Create a tenant with its first admin: `admin`, else the account using `admin_email`, else
+    the creator. When nobody has an account at `admin_email` yet, they are invited as its admin
+    (the creator is not made a member)."""
     if not created_by.is_superuser:
         raise NotAllowed(_("Only platform administrators can create organizations."))
     slug = slugify(slug or name)[:60]
@@ -33,11 +41,15 @@ def create_organization(*, name: str, slug: str = "", created_by: User, admin: U
     if Organization.objects.filter(slug=slug).exists():
         raise Conflict(_("An organization with this short name already exists."), field="slug")
     organization = Organization.objects.create(name=name, slug=slug)
-    membership = Membership.objects.create(
-        user=admin or created_by, organization=organization, role=Role.ADMIN
-    )
-    ensure_profile(membership)
     record_audit_event(organization=organization, actor=created_by, action="organization.create", target=organization)
+    email = admin_email.strip().lower()
+    if admin is None and email:
+        admin = User.objects.filter(email__iexact=email).first()
+        if admin is None:
+            _create_invitation(organization=organization, email=email, role=Role.ADMIN, invited_by=created_by)
+            return organization
+    membership = Membership.objects.create(user=admin or created_by, organization=organization, role=Role.ADMIN)
+    ensure_profile(membership)
     return organization
 
 
@@ -63,6 +75,11 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
         raise DomainError(_("Choose a valid role."), field="role")
     if Membership.objects.filter(organization=organization, user__email__iexact=email, is_active=True).exists():
         raise Conflict(_("%(email)s is already a member.") % {"email": email}, field="email")
+    return _create_invitation(organization=organization, email=email, role=role, invited_by=invited_by)
+
+
+def _create_invitation(*, organization: Organization, email: str, role: str, invited_by: User) -> Invitation:
+    """Replace any open invitation for this address with a new one; email it after commit."""
     Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -78,6 +95,49 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
     enqueue_on_commit(send_invitation_email, organization=organization, label=f"Invitation email to {email}",
                       invitation_id=invitation.pk)
     return invitation
+
+
+# An imported person is invited at most once a day, however often "invite" is pressed or run.
+INVITE_AGAIN_AFTER = timedelta(days=1)
+
+
+def imported_people_to_invite(*, organization: Organization, emails: Iterable[str]) -> list[Membership]:
+    """Active members among `emails` who have no account yet (never signed in, no password) and
+    were not invited in the last day."""
+    wanted = {e.strip().lower() for e in emails if e.strip()}
+    recently = {
+        e.lower() for e in Invitation.objects.filter(
+            organization=organization, created_at__gt=timezone.now() - INVITE_AGAIN_AFTER
+        ).values_list("email", flat=True)
+    }
+    members = (
+        Membership.objects.filter(organization=organization, is_active=True, user__last_login__isnull=True,
+                                  user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .select_related("user").order_by("user__full_name", "user__email")
+    )
+    # Filtered here, not in SQL, so addresses match whatever their case in the file or the account.
+    return [m for m in members if m.user.email.lower() in wanted and m.user.email.lower() not in recently]
+
+
+@transaction.atomic
+def invite_imported_people(*, organization: Organization, emails: Iterable[str], invited_by: User) -> list[Invitation]:
+    """Invite the imported people who have no account yet (in their current role); idempotent
+    within a day. Returns the invitations sent."""
+    people = imported_people_to_invite(organization=organization, emails=emails)
+    invitations = [
+        _create_invitation(organization=organization, email=m.user.email.lower(), role=m.role, invited_by=invited_by)
+        for m in people
+    ]
+    if invitations:
+        record_audit_event(organization=organization, actor=invited_by, action="people.invite_imported",
+                           target=organization, details={"invited": len(invitations)})
+    return invitations
+
+
+def has_account(email: str) -> bool:
+    """Whether someone can sign in with this address (an imported person has no password yet)."""
+    return User.objects.filter(email__iexact=email).exclude(
+        last_login__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX).exists()
 
 
 def deliver_invitation(invitation: Invitation) -> None:

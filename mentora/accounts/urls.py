@@ -13,4 +13,5 @@ urlpatterns = [
     path("o/<slug:org>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("o/<slug:org>/people/import/", views.import_upload, name="import_upload"),
     path("o/<slug:org>/people/import/<int:import_id>/", views.import_preview, name="import_preview"),
+    path("o/<slug:org>/people/import/<int:import_id>/invite/", views.import_invite, name="import_invite"),
 ]

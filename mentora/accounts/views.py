@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.accounts import services
 from mentora.accounts.forms import ApiTokenForm, ImportUploadForm, InviteForm, RoleForm
-from mentora.accounts.imports import apply_people_import, decode_upload, preview_people_csv
+from mentora.accounts.imports import apply_people_import, decode_upload, imported_emails, preview_people_csv
 from mentora.accounts.models import ApiToken, Invitation, Membership, PeopleImport, User
 from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
@@ -99,8 +102,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
         request.session["pending_invitation"] = token
-        has_account = User.objects.filter(email__iexact=invitation.email).exists()
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "has_account": has_account})
+        # Imported people exist without a password: they set one (by the emailed reset link) to accept.
+        has_account = services.has_account(invitation.email)
+        needs_password = not has_account and User.objects.filter(email__iexact=invitation.email).exists()
+        return render(request, "accounts/invitation.html", {
+            "invitation": invitation, "has_account": has_account, "needs_password": needs_password,
+        })
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
         try:
@@ -152,12 +159,41 @@ def import_preview(request: AuthedRequest, import_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Imported: %(create)d new, %(update)d updated, %(unchanged)d unchanged.") % counts)
+            if services.imported_people_to_invite(organization=organization, emails=imported_emails(people_import)):
+                return redirect("accounts:import_invite", org=organization.slug, import_id=people_import.pk)
             return redirect("accounts:people", org=organization.slug)
     preview = preview_people_csv(organization=organization, content=people_import.content)
     status = 422 if request.method == "POST" else 200
     return render(request, "accounts/import_preview.html", {
         "people_import": people_import, "preview": preview, "counts": preview.counts(),
     }, status=status)
+
+
+@org_view(role="coordinator")
+def import_invite(request: AuthedRequest, import_id: int) -> HttpResponse:
+    """Invite the people an applied import brought in who have no account yet: GET shows who, a confirming POST sends."""
+    organization = request.membership.organization
+    people_import = PeopleImport.objects.filter(pk=import_id, organization=organization,
+                                                status=PeopleImport.Status.APPLIED).first()
+    if people_import is None:
+        raise Http404
+    emails = imported_emails(people_import)
+    people = services.imported_people_to_invite(organization=organization, emails=emails)
+    token = hashlib.sha256(repr(sorted(m.pk for m in people)).encode()).hexdigest()[:16]
+    if request.method == "POST":
+        if not people:
+            messages.info(request, _("Everyone from this import has an account or was invited in the last day."))
+        elif request.POST.get("confirm") != token:
+            messages.warning(request, _("Nobody was invited. Check the list below and confirm."))
+            return redirect("accounts:import_invite", org=organization.slug, import_id=people_import.pk)
+        else:
+            sent = services.invite_imported_people(organization=organization, emails=emails, invited_by=request.user)
+            messages.success(request, ngettext("Invitation sent to %(n)d person.", "Invitations sent to %(n)d people.",
+                                               len(sent)) % {"n": len(sent)})
+        return redirect("accounts:people", org=organization.slug)
+    return render(request, "accounts/import_invite.html", {
+        "people_import": people_import, "people": people, "token": token,
+    })
 
 
 @login_required

@@ -12,7 +12,7 @@ class OrganizationForm(forms.Form):
     slug = forms.SlugField(label=_("Short name (in addresses)"), max_length=60, required=False)
     admin_email = forms.EmailField(
         label=_("First admin's email"), required=False,
-        help_text=_("Leave empty to be the admin yourself. The person must already have an account."),
+        help_text=_("Leave empty to be the admin yourself. Someone without an account yet gets an invitation to join as admin."),
     )
 
 

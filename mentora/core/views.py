@@ -46,7 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(
         Membership.objects.for_user(request.user).select_related("organization").order_by("organization__name")
     )
-    if len(memberships) == 1:
+    # Platform admins always land here: it is their way to "create an organization".
+    if len(memberships) == 1 and not request.user.is_superuser:
         return redirect("core:dashboard", org=memberships[0].organization.slug)
     return render(request, "core/home.html", {"memberships": memberships})
 
@@ -59,24 +60,23 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        admin = user
-        if form.cleaned_data["admin_email"]:
-            found = User.objects.filter(email__iexact=form.cleaned_data["admin_email"]).first()
-            if found is None:
-                form.add_error("admin_email", _("No account uses this email yet. Invite them after creating."))
-            admin = found or user
-        if form.is_valid():
-            try:
-                organization = create_organization(
-                    name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], created_by=user, admin=admin
-                )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
+        admin_email = form.cleaned_data["admin_email"]
+        try:
+            organization = create_organization(
+                name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], created_by=user, admin_email=admin_email,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if not admin_email or admin_email.lower() == user.email.lower():
                 messages.success(request, _("Organization created."))
-                if admin == user:
-                    return redirect("core:dashboard", org=organization.slug)
-                return redirect("core:home")
+                return redirect("core:dashboard", org=organization.slug)
+            if organization.invitations.filter(email__iexact=admin_email).exists():
+                messages.success(request, _("Organization created. %(email)s has no account yet, so we emailed them "
+                                            "an invitation to join as its admin.") % {"email": admin_email})
+            else:
+                messages.success(request, _("Organization created with %(email)s as its admin.") % {"email": admin_email})
+            return redirect("core:home")
     return render(request, "core/organization_form.html", {"form": form}, status=422 if form.errors else 200)
 
 

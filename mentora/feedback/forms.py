@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentora.feedback.models import CheckIn, Evaluation, Feedback, FeedbackKind, FeedbackSettings
+from mentora.feedback.models import CheckIn, Evaluation, Feedback, FeedbackKind, FeedbackSettings, Outcome
 
 ONE_TO_FIVE = [(i, str(i)) for i in range(1, 6)]
 
@@ -60,11 +60,14 @@ class EvaluationForm(forms.ModelForm[Evaluation]):
                                           choices=ONE_TO_FIVE, widget=forms.RadioSelect)
     nps = forms.TypedChoiceField(label=Evaluation._meta.get_field("nps").verbose_name, coerce=int,
                                  choices=[(i, str(i)) for i in range(11)], widget=forms.RadioSelect)
+    # Declared rather than generated: the model field's form adds an empty "---------" radio.
+    outcomes = forms.ChoiceField(label=Evaluation._meta.get_field("outcomes").verbose_name,
+                                 choices=Outcome.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = Evaluation
         fields = ["satisfaction", "nps", "outcomes", "comments"]
-        widgets = {"outcomes": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
 
 
 class FeedbackSettingsForm(forms.ModelForm[FeedbackSettings]):

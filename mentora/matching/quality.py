@@ -20,13 +20,24 @@ def _describe(scores: list[float]) -> dict[str, float | None]:
             "min": round(min(scores), 4), "max": round(max(scores), 4)}
 
 
+def group_order(group: str) -> tuple[int, int, str]:
+    """Sort key for group names: numbers (job levels) numerically, then words, then "—" (unknown).
+
+    >>> sorted(["10", "2", "Sales", "—", "4"], key=group_order)
+    ['2', '4', '10', 'Sales', '—']
+    """
+    if group.isdigit():
+        return (0, int(group), "")
+    return (2, 0, "") if group == "—" else (1, 0, group.casefold())
+
+
 def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, str | None], everyone: list[str]) -> list[dict[str, Any]]:
     """Per group: people, matched, mean score — groups under the threshold are merged as hidden."""
     members: dict[str, list[str]] = defaultdict(list)
     for person in everyone:
         members[attribute_of.get(person) or "—"].append(person)
     rows, hidden = [], 0
-    for group, people in sorted(members.items()):
+    for group, people in sorted(members.items(), key=lambda item: group_order(item[0])):
         if len(people) < PRIVACY_THRESHOLD:
             hidden += len(people)
             continue

@@ -5,6 +5,8 @@ People can pause (until they resume) or skip the next round.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -16,9 +18,9 @@ from mentora.accounts.models import Membership, User
 from mentora.core.errors import Conflict, DomainError
 from mentora.core.models import record_audit_event
 from mentora.matching.models import MatchingSettings, MatchRun, MatchRunStatus, RoundPause
-from mentora.mentorships.models import Mentorship, MentorshipStatus
+from mentora.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus
 from mentora.mentorships.services import transition_mentorship
-from mentora.programs.models import Enrollment, Form, Program, ProgramStatus
+from mentora.programs.models import Enrollment, EnrollmentStatus, Form, Program, ProgramStatus
 
 
 def paused_members(program: Program, *, on: date | None = None) -> set[int]:
@@ -110,3 +112,54 @@ def run_due_peer_rounds(*, today: date | None = None) -> int:
                            details={"pairs": run.matches.count()})
         ran += 1
     return ran
+
+
+@dataclass(frozen=True)
+class RoundPreview:
+    """What starting the next peer round now would do, shown before the coordinator confirms."""
+
+    ending: list[Mentorship]
+    taking_part: list[Membership]
+    sitting_out: list[Membership]
+
+    @property
+    def people_emailed_at_most(self) -> int:
+        """Each peer who gets a new pair receives one notification (in the app and by email)."""
+        return len(self.taking_part)
+
+    @property
+    def pairs_at_most(self) -> int:
+        return len(self.taking_part) // 2
+
+    @property
+    def token(self) -> str:
+        """A fingerprint of this summary: confirming it starts the round only if nothing changed since."""
+        state = ("round", sorted(m.pk for m in self.ending), sorted(m.pk for m in self.taking_part))
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def preview_peer_round(program: Program) -> RoundPreview:
+    """Summarise the next round: the pairs it ends, the peers it matches and who sits it out."""
+    if program.form != Form.PEER:
+        raise DomainError(_("Only peer programs have rounds."))
+    ending = list(
+        Mentorship.objects.filter(program=program, status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED])
+        .prefetch_related("members__membership__user").order_by("pk")
+    )
+    peers = list(
+        Membership.objects.filter(enrollments__program=program, enrollments__role="peer",
+                                  enrollments__status=EnrollmentStatus.APPROVED, profile__isnull=False)
+        .select_related("user").distinct().order_by("user__full_name", "user__email")
+    )
+    paused = paused_members(program)
+    # Pairs still open in a paused, proposed state are not ended by the round; those peers wait.
+    still_open = set(
+        MentorshipMember.objects.filter(program=program, is_open=True, left_at__isnull=True,
+                                        mentorship__status=MentorshipStatus.PROPOSED)
+        .values_list("membership_id", flat=True)
+    )
+    return RoundPreview(
+        ending=ending,
+        taking_part=[p for p in peers if p.pk not in paused and p.pk not in still_open],
+        sitting_out=[p for p in peers if p.pk in paused],
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -224,6 +226,31 @@ def remove_match(*, run: MatchRun, proposal: ProposedMatch, removed_by: User, re
     return solve_run(run, progress=False)
 
 
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing a run would create and who it would notify, shown before confirming."""
+
+    mentorships: int
+    people_notified: int
+    unmatched: int
+    token: str
+
+
+def preview_publish(run: MatchRun) -> PublishPreview:
+    """Count the mentorships and the people a publish would notify; the token fingerprints the proposals."""
+    proposals = list(run.matches.order_by("pk").values_list("mentee_id", "mentor_id", "group"))
+    if run.program.form == "circle":
+        mentorships = len({group or 0 for _mentee, _mentor, group in proposals})
+    else:
+        mentorships = len(proposals)
+    people = {mentee for mentee, _mentor, _group in proposals} | {mentor for _mentee, mentor, _group in proposals}
+    state = (run.pk, run.status, sorted(proposals, key=lambda p: (p[0], p[1], p[2] or 0)))
+    return PublishPreview(
+        mentorships=mentorships, people_notified=len(people), unmatched=len(run.unmatched),
+        token=hashlib.sha256(repr(state).encode()).hexdigest()[:16],
+    )
+
+
 @transaction.atomic
 def publish_run(*, run: MatchRun, published_by: User) -> list[Mentorship]:
     """Create every proposed mentorship or none; publishing twice creates nothing new."""
@@ -261,12 +288,14 @@ def publish_run(*, run: MatchRun, published_by: User) -> list[Mentorship]:
     record_audit_event(organization=program.organization, actor=published_by, action="matching.publish", target=locked,
                        details={"mentorships": len(created)})
     for mentorship in created:
-        recipients = [m.membership.user for m in mentorship.members.select_related("membership__user")]
-        notify(
-            recipients=recipients, organization=program.organization, kind="matching.published",
-            title=_("You have a new match in %(program)s") % {"program": program.name},
-            body=_("Meet %(names)s. Open the mentorship to agree how you will work together.") % {"names": mentorship.member_names()},
-            url=reverse("mentorships:home", args=[program.organization.slug, mentorship.pk]),
-            dedupe_key=f"published:{mentorship.pk}",
-        )
+        for member in mentorship.members.select_related("membership__user"):
+            # Each person is told who they meet: the others, never themselves.
+            notify(
+                recipients=[member.membership.user], organization=program.organization, kind="matching.published",
+                title=_("You have a new match in %(program)s") % {"program": program.name},
+                body=_("Meet %(names)s. Open the mentorship to agree how you will work together.")
+                % {"names": mentorship.member_names(excluding=member.membership)},
+                url=reverse("mentorships:home", args=[program.organization.slug, mentorship.pk]),
+                dedupe_key=f"published:{mentorship.pk}",
+            )
     return created

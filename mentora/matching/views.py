@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.accounts.models import Membership
@@ -159,17 +160,41 @@ def run_adjust(request: AuthedRequest, program_id: int, run_id: int) -> HttpResp
     return redirect("matching:run_detail", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
 
 
-@require_POST
+def _unmatched_rows(run: MatchRun) -> list[dict[str, Any]]:
+    unmatched = run.unmatched[:LIST_LIMIT]
+    people = _people({int(u["id"]) for u in unmatched})
+    return [{"person": people.get(int(u["id"])), "reason": REASON_LABELS.get(u["reason"], u["reason"])} for u in unmatched]
+
+
 @org_view(role="coordinator")
 def run_publish(request: AuthedRequest, program_id: int, run_id: int) -> HttpResponse:
+    """Publishing is irreversible: GET shows exactly what it will do; only a POST confirming that summary publishes."""
     run = _run(request.membership, program_id, run_id)
-    try:
-        created = services.publish_run(run=run, published_by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Published: %(n)d mentorships created and everyone notified.") % {"n": len(created)})
-    return redirect("matching:run_detail", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
+    back = redirect("matching:run_detail", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
+    if run.status != "done":
+        return back
+    preview = services.preview_publish(run)
+    if request.method == "POST":
+        if request.POST.get("confirm") != preview.token:
+            messages.warning(request, _("Nothing was published. Check the summary below and confirm."))
+            return redirect("matching:run_publish", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
+        try:
+            created = services.publish_run(run=run, published_by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, ngettext(
+                "Published: %(n)d mentorship created and everyone notified.",
+                "Published: %(n)d mentorships created and everyone notified.", len(created)) % {"n": len(created)})
+        return back
+    proposals = list(run.matches.order_by("group", "pk")[:LIST_LIMIT])
+    people = _people({p.mentee_id for p in proposals} | {p.mentor_id for p in proposals})
+    return render(request, "matching/publish_confirm.html", {
+        "program": run.program, "run": run, "preview": preview,
+        "pairs": [{"mentee": people[p.mentee_id], "mentor": people[p.mentor_id], "group": p.group} for p in proposals],
+        "more_pairs": max(0, run.matches.count() - LIST_LIMIT),
+        "unmatched": _unmatched_rows(run), "more_unmatched": max(0, len(run.unmatched) - LIST_LIMIT),
+    })
 
 
 @org_view(role="coordinator")
@@ -354,17 +379,29 @@ def request_withdraw(request: AuthedRequest, request_id: int) -> HttpResponse:
 
 # --- Peer rounds ----------------------------------------------------------------------------------
 
-@require_POST
 @org_view(role="coordinator")
 def round_run(request: AuthedRequest, program_id: int) -> HttpResponse:
-    """End the current peer round and start the next one now (matched and published)."""
+    """End the current peer round and start the next one now: GET summarises, a confirming POST does it."""
     program = access_program(request.membership, program_id, manage=True)
+    try:
+        preview = rounds.preview_peer_round(program)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("matching:runs", org=program.organization.slug, program_id=program.pk)
+    if request.method != "POST":
+        return render(request, "matching/round_confirm.html", {
+            "program": program, "preview": preview, "settings": settings_for(program),
+        })
+    if request.POST.get("confirm") != preview.token:
+        messages.warning(request, _("The round did not start. Check the summary below and confirm."))
+        return redirect("matching:round_run", org=program.organization.slug, program_id=program.pk)
     try:
         run = rounds.run_peer_round(program=program, started_by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("matching:runs", org=program.organization.slug, program_id=program.pk)
-    messages.success(request, _("A new round started: %(n)d pairs.") % {"n": run.matches.count()})
+    pairs = run.matches.count()
+    messages.success(request, ngettext("A new round started: %(n)d pair.", "A new round started: %(n)d pairs.", pairs) % {"n": pairs})
     return redirect("matching:run_detail", org=program.organization.slug, program_id=program.pk, run_id=run.pk)
 
 

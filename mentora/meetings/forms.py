@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from mentora.core.timebounds import SupportedDatesMixin
 from mentora.meetings.models import MeetingChannel
@@ -24,7 +25,8 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class FindTimeForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int, initial=60)
     weeks = forms.TypedChoiceField(label=_("Look ahead"), coerce=int, initial=4,
-                                   choices=[(n, _("%(n)d weeks") % {"n": n}) for n in (1, 2, 4, 8, 12)])
+                                   choices=[(n, ngettext_lazy("%(n)d week", "%(n)d weeks", "n") % {"n": n})
+                                            for n in (1, 2, 4, 8, 12)])
 
 
 class BookingForm(SupportedDatesMixin, forms.Form):

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
-from mentora.meetings.models import Meeting, MeetingChannel, MeetingSeries
+from mentora.meetings.models import Meeting, MeetingChannel, MeetingSeries, MeetingStatus
 
 __all__ = ["Person", "feed_calendar", "invite_calendar"]
 
@@ -137,20 +137,55 @@ def invite_calendar(
     return bytes(calendar.to_ical())
 
 
-def feed_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """A subscription feed (no METHOD): every occurrence as its own event, cancelled ones marked so."""
+def feed_calendar(meetings: Iterable[Meeting], *, name: str | None = None) -> bytes:
+    """A calendar without METHOD (a subscription feed, or one meeting to download).
+
+    It names every meeting exactly as the emailed invites do, so a calendar that has both merges
+    them instead of showing a meeting twice: a single meeting is its UID; a series is its master
+    event (the series' UID, RRULE and SEQUENCE) plus one override per occurrence, addressed by
+    UID + RECURRENCE-ID with that occurrence's own SEQUENCE. Cancelled occurrences are EXDATEs.
+    Pass occurrences with `series__meetings` prefetched to keep this to one query.
+    """
     calendar = _new_calendar(None)
-    calendar.add("x-wr-calname", name)
+    if name:
+        calendar.add("x-wr-calname", name)
     zones: set[str] = set()
+    series_seen: set[int] = set()
     for meeting in meetings:
-        uid = meeting.uid if meeting.recurrence_id is None else f"{meeting.recurrence_id:%Y%m%dT%H%M%SZ}-{meeting.uid}"
-        status = "CANCELLED" if meeting.is_cancelled else "CONFIRMED"
-        calendar.add_component(_event(meeting, organizer=None, attendees=(), status=status,
-                                      sequence=meeting.sequence, uid=uid))
         zones.add(meeting.timezone)
+        series = meeting.series
+        if series is None:
+            status = "CANCELLED" if meeting.is_cancelled else "CONFIRMED"
+            calendar.add_component(_event(meeting, organizer=None, attendees=(), status=status, sequence=meeting.sequence))
+            continue
+        if series.pk in series_seen:
+            continue
+        series_seen.add(series.pk)
+        for component in _series_events(series):
+            calendar.add_component(component)
     for zone_name in sorted(zones):
         calendar.add_component(vtimezone(zone_name))
     return bytes(calendar.to_ical())
+
+
+def _series_events(series: MeetingSeries) -> list[Event]:
+    """The master event of a series (as the whole-series invite wrote it) and its occurrences."""
+    occurrences = sorted(series.meetings.all(), key=lambda m: m.recurrence_id or m.starts_at)
+    if not occurrences:
+        return []
+    zone = zoneinfo.ZoneInfo(series.timezone)
+    cancelled = [m.recurrence_id for m in occurrences if m.is_cancelled and m.recurrence_id is not None]
+    master = _event(occurrences[0], organizer=None, attendees=(), sequence=series.sequence, series=series,
+                    status="CANCELLED" if series.status == MeetingStatus.CANCELLED else "CONFIRMED",
+                    starts_at=series.first_starts_at,
+                    ends_at=series.first_starts_at + timedelta(minutes=series.duration_minutes))
+    if cancelled:
+        master.add("exdate", [moment.astimezone(zone) for moment in cancelled])
+    overrides = [
+        _event(m, organizer=None, attendees=(), status="CONFIRMED", sequence=m.sequence, recurrence_id=m.recurrence_id)
+        for m in occurrences if not m.is_cancelled and m.recurrence_id is not None
+    ]
+    return [master, *overrides]
 
 
 # --- VTIMEZONE -------------------------------------------------------------------------------------

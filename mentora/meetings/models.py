@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentora.mentorships.models import Mentorship
 
@@ -65,7 +66,14 @@ class MeetingSeries(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Every {self.interval_weeks} week(s) × {self.count} from {self.first_starts_at:%Y-%m-%d}"
+        return f"{self.repeat_label} from {self.first_starts_at:%Y-%m-%d}"
+
+    @property
+    def repeat_label(self) -> str:
+        """How the series repeats, in words: "every week, 6 times", "every 2 weeks, 4 times"."""
+        every = (ngettext("every week", "every %(n)d weeks", self.interval_weeks) % {"n": self.interval_weeks})
+        return ngettext("%(every)s, %(count)d time", "%(every)s, %(count)d times", self.count) % {
+            "every": every, "count": self.count}
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mentora.core.access import is_mentorship_member
 from mentora.meetings.models import Meeting, MeetingStatus
+from mentora.meetings.services import booking_refusal
 
 
 def meetings_panel_context(membership: Any, mentorship: Any) -> dict[str, Any] | None:
@@ -16,7 +17,7 @@ def meetings_panel_context(membership: Any, mentorship: Any) -> dict[str, Any] |
     meetings = Meeting.objects.filter(mentorship=mentorship)
     is_member = is_mentorship_member(membership, mentorship)
     context: dict[str, Any] = {
-        "mentorship": mentorship, "is_member": is_member,
+        "mentorship": mentorship, "is_member": is_member, "booking_refusal": booking_refusal(mentorship),
         "upcoming_count": meetings.filter(status=MeetingStatus.SCHEDULED, ends_at__gt=now).count(),
         "held_count": meetings.filter(happened=True).count(),
     }

@@ -27,7 +27,7 @@ from mentora.meetings.models import (
     ReminderPreference,
     new_feed_token,
 )
-from mentora.mentorships.models import Mentorship, MentorshipMember
+from mentora.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus
 from mentora.profiles.models import AvailabilitySlot, Profile
 
 MAX_SEARCH_WEEKS = 12
@@ -141,6 +141,17 @@ def _claim_seats(meeting: Meeting, users: Sequence[User]) -> None:
         raise SlotTaken(_("Someone in this mentorship already has a meeting at that time.")) from error
 
 
+def booking_refusal(mentorship: Mentorship) -> str:
+    """Why no new meeting can be booked in this mentorship (empty when it is active)."""
+    if mentorship.status == MentorshipStatus.ACTIVE:
+        return ""
+    if mentorship.status == MentorshipStatus.PAUSED:
+        return _("This mentorship is paused: resume it before booking a meeting.")
+    if mentorship.status == MentorshipStatus.PROPOSED:
+        return _("This mentorship has not started yet: meetings can be booked once it is active.")
+    return _("This mentorship has ended, so no new meetings can be booked.")
+
+
 def _validate_booking(mentorship: Mentorship, starts_at: datetime, duration_minutes: int, channel: str, location: str) -> None:
     if not mentorship.is_open:
         raise DomainError(_("This mentorship is closed; it cannot book meetings."))
@@ -167,6 +178,9 @@ def book_meeting(
 
     Raises SlotTaken when anyone already has a meeting overlapping any occurrence.
     """
+    refusal = booking_refusal(mentorship)
+    if refusal:
+        raise DomainError(refusal)
     _validate_booking(mentorship, starts_at, duration_minutes, channel, location)
     try:
         zoneinfo.ZoneInfo(timezone_name)
@@ -354,7 +368,7 @@ def send_due_reminders(*, now: datetime | None = None, window: timedelta = timed
             sent += len(notify(
                 recipients=[seat.user], organization=meeting.mentorship.program.organization, kind="meeting.reminder",
                 title=_("Meeting at %(time)s") % {"time": local.strftime("%a %d %b, %H:%M %Z")},
-                body=_("With %(names)s.") % {"names": meeting.mentorship.member_names()}, url=meeting_url(meeting),
+                body=_("With %(names)s.") % {"names": meeting.mentorship.member_names(excluding=seat.user)}, url=meeting_url(meeting),
                 email=preference.by_email if preference else True,
                 dedupe_key=f"meeting-reminder:{meeting.pk}:{meeting.starts_at:%Y%m%dT%H%M}:{minutes}",
             ))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mentorships/<int:mentorship_id>/find-a-time/", views.find_time, name="find"),
     path("mentorships/<int:mentorship_id>/meetings/new/", views.book, name="book"),
     path("meetings/<int:meeting_id>/", views.detail, name="detail"),
+    path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="ics"),
     path("meetings/<int:meeting_id>/move/", views.reschedule, name="reschedule"),
     path("meetings/<int:meeting_id>/cancel/", views.cancel, name="cancel"),
     path("meetings/<int:meeting_id>/attendance/", views.attendance, name="attendance"),

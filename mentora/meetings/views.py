@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,9 +50,20 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past})
 
 
+def _refuse_booking(request: AuthedRequest, mentorship: Mentorship) -> HttpResponse | None:
+    """Send the member back to the mentorship, with the reason, when it cannot book meetings."""
+    refusal = services.booking_refusal(mentorship)
+    if not refusal:
+        return None
+    messages.error(request, refusal)
+    return redirect("mentorships:home", org=request.membership.organization.slug, mentorship_id=mentorship.pk)
+
+
 @org_view()
 def find_time(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     mentorship: Mentorship = access_member_mentorship(request.membership, mentorship_id)  # type: ignore[assignment]
+    if refused := _refuse_booking(request, mentorship):
+        return refused
     form = FindTimeForm(request.GET or None)
     duration, weeks = 60, 4
     if form.is_valid():
@@ -78,6 +90,8 @@ def _prefilled_agenda(mentorship: Mentorship) -> str:
 @org_view()
 def book(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
     mentorship: Mentorship = access_member_mentorship(request.membership, mentorship_id)  # type: ignore[assignment]
+    if refused := _refuse_booking(request, mentorship):
+        return refused
     if request.method == "POST":
         form = BookingForm(request.POST)
         if form.is_valid():
@@ -234,16 +248,36 @@ def reminders_update(request: AuthedRequest) -> HttpResponse:
     return redirect("meetings:calendar", org=request.membership.organization.slug)
 
 
+def _with_occurrences(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """What the calendar writer reads: series and their occurrences, each with its mentorship and members."""
+    details = ("mentorship__program__organization",)
+    members = "mentorship__members__membership__user"
+    return meetings.select_related("series", *details).prefetch_related(
+        members, Prefetch("series__meetings", queryset=Meeting.objects.select_related(*details).prefetch_related(members)),
+    )
+
+
+@require_GET
+@org_view()
+def meeting_ics(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """Add one meeting (a repeating one: its whole series) to a calendar, named as in the invites."""
+    meeting = access_meeting(request.membership, meeting_id)
+    body = ics.feed_calendar(_with_occurrences(Meeting.objects.filter(pk=meeting.pk)))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentora-meeting-{meeting.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The private subscription feed: whoever has the (revocable) URL gets that person's meetings."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None:
         raise Http404
-    meetings = (
+    meetings = _with_occurrences(
         Meeting.objects.for_user(feed.user).filter(starts_at__gte=timezone.now() - timedelta(days=90))
         .exclude(status=MeetingStatus.CANCELLED, starts_at__lt=timezone.now())
-        .select_related("mentorship__program__organization").prefetch_related("mentorship__members__membership__user")
     )
     body = ics.feed_calendar(meetings, name=f"Mentora — {feed.user.display_name}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -92,8 +93,12 @@ class Mentorship(models.Model):
         """Current members (uses prefetched rows when present)."""
         return [m for m in self.members.all() if m.left_at is None]
 
-    def member_names(self) -> str:
-        return ", ".join(m.membership.user.display_name for m in self.active_members())
+    def member_names(self, *, excluding: Membership | AbstractBaseUser | None = None) -> str:
+        """The current members' names; `excluding` (a membership or a user) leaves out the viewer,
+        so nobody is told to meet themselves."""
+        user_id = excluding.user_id if isinstance(excluding, Membership) else getattr(excluding, "pk", None)
+        members = [m for m in self.active_members() if user_id is None or m.membership.user_id != user_id]
+        return ", ".join(m.membership.user.display_name for m in members)
 
 
 class MemberRole(models.TextChoices):

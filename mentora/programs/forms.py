@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -13,6 +14,12 @@ from mentora.programs.models import (
     Program,
     QuestionKind,
 )
+
+# The settings each form of mentoring ignores: one-on-one pairs have no circles; peers have no mentors.
+NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
+    "one_on_one": ("circle_size_min", "circle_size_max"),
+    "peer": ("mentor_capacity_default", "circle_size_min", "circle_size_max"),
+}
 
 
 class ProgramForm(SupportedDatesMixin, forms.ModelForm[Program]):
@@ -54,6 +61,13 @@ class ProgramForm(SupportedDatesMixin, forms.ModelForm[Program]):
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Fields that do not apply to the chosen form (hidden by the page's script) keep their
+            # stored values, whatever was posted: a stale "circle size" never blocks a peer program.
+            data = copy.copy(self.data)  # mutable, for a QueryDict as for a dict
+            for name in NOT_APPLICABLE.get(str(data.get("form", "")), ()):
+                data[name] = str(getattr(self.instance, name))  # type: ignore[index]
+            self.data = data
         profiles = Profile.objects.in_organization(organization)
         departments = sorted(set(profiles.exclude(department="").values_list("department", flat=True)))
         locations = sorted(set(profiles.exclude(location="").values_list("location", flat=True)))

@@ -11,6 +11,14 @@ from tests.access_cases import (
     org,
 )
 
+
+def _applied_import(w):  # type: ignore[no-untyped-def]
+    from mentora.accounts.models import PeopleImport
+
+    done = PeopleImport.objects.create(organization=w.org, content="name,email\n", status=PeopleImport.Status.APPLIED)
+    return ["acme", done.pk]
+
+
 CASES: list[Case] = [
     Case("accounts:invitation_accept", lambda w: ["no-such-token"], dict.fromkeys(ROLES, MISSING)),
     Case("accounts:api_tokens", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
@@ -21,4 +29,6 @@ CASES: list[Case] = [
     Case("accounts:invitation_revoke", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}, "post"),
     Case("accounts:import_upload", org, COORDINATORS),
     Case("accounts:import_preview", lambda w: ["acme", 999999], COORDINATORS | {"coordinator": MISSING, "admin": MISSING}),
+    Case("accounts:import_invite", _applied_import, COORDINATORS),
+    Case("accounts:import_invite", _applied_import, {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT}, "post"),
 ]

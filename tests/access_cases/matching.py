@@ -36,6 +36,7 @@ CASES: list[Case] = [
     Case("matching:run_detail", _run, COORDINATORS),
     Case("matching:run_adjust", _run, POSTED, "post", lambda w: {"action": "remove", "proposal": 0}),
     Case("matching:run_publish", _run, POSTED, "post"),
+    Case("matching:run_publish", _run, COORDINATORS),  # the confirmation page
     Case("matching:suggestions", _hybrid, {**NOBODY_BUT, "mentee": OK}),
     Case("matching:request_create", lambda w: [*_hybrid(w), w.mentor.pk], {**ANY_MEMBER, **{r: REDIRECT for r in ("member", "mentor", "mentee", "coordinator", "admin")}},
          "post", lambda w: {"message": "Hello"}),
@@ -72,6 +73,7 @@ def _peer_program(w):  # type: ignore[no-untyped-def]
 
 CASES += [
     Case("matching:round_run", _peer_program, POSTED, "post"),
+    Case("matching:round_run", _peer_program, COORDINATORS),  # the confirmation page
     Case("matching:round_pause", _peer_program, {**ANY_MEMBER, "member": REDIRECT, "mentor": REDIRECT, "mentee": REDIRECT,
                                                  "coordinator": REDIRECT, "admin": REDIRECT}, "post", lambda w: {"action": "skip"}),
 ]

@@ -47,6 +47,7 @@ CASES: list[Case] = [
     Case("meetings:find", lambda w: ["acme", w.mentorship.pk], PAIR_ONLY),
     Case("meetings:book", lambda w: ["acme", w.mentorship.pk], PAIR_ONLY),
     Case("meetings:detail", lambda w: ["acme", meeting(w).pk], PAIR_ONLY),
+    Case("meetings:ics", lambda w: ["acme", meeting(w).pk], PAIR_ONLY),
     Case("meetings:reschedule", lambda w: ["acme", meeting(w).pk], PAIR_ONLY),
     Case("meetings:room", lambda w: ["acme", meeting(w).pk], PAIR_ONLY),
     Case("meetings:cancel", lambda w: ["acme", meeting(w).pk], PAIR_ONLY_POST, "post", lambda w: {"reason": "ill"}),

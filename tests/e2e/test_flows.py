@@ -201,6 +201,9 @@ def test_a_coordinator_imports_people_after_fixing_the_rows_the_preview_flags(pa
     page.get_by_role("button", name="Import all rows").click()
 
     expect(page.get_by_role("status")).to_contain_text("Imported: 2 new, 0 updated, 0 unchanged.")
+    # The imported people have no account yet: inviting them is offered, and can wait.
+    expect(page.get_by_role("heading", name="Invite the 2 imported people who have no account yet?")).to_be_visible()
+    page.get_by_role("link", name="Not now").click()
     people = page.get_by_role("table", name="Members of the organization")
     expect(people.get_by_role("row").filter(has_text="ada@acme.test")).to_contain_text("Europe/London")
     expect(people.get_by_role("row").filter(has_text="grace@acme.test")).to_contain_text("America/Toronto")

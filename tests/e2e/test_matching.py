@@ -36,6 +36,15 @@ def person(world: World, email: str, *, offered: tuple[str, ...] = (), wanted: t
     return membership
 
 
+def publish(page: Page, *, check: bool = False) -> None:
+    """Review the summary of what publishing does, then confirm it (axe-checked when asked)."""
+    page.get_by_role("link", name="Review and publish these matches…").click()
+    expect(page.get_by_role("heading", name="What publishing does")).to_be_visible()
+    if check:
+        assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Publish \d+ match")).click()
+
+
 def enroll(program, mentors, mentees, *, capacity: int) -> None:  # type: ignore[no-untyped-def]
     """Approved enrolments: the mentors with `capacity` places each, and the mentees."""
     for m in mentors:
@@ -79,7 +88,7 @@ def test_a_coordinator_tunes_runs_previews_adjusts_and_publishes(page: Page, liv
     expect(page.get_by_text("re-optimised")).to_be_visible()
     assert run.matches.filter(mentee=mentees[0], mentor=mentors[0]).count() == 0
 
-    page.get_by_role("button", name="Publish these matches").click()
+    publish(page, check=True)
     expect(page.get_by_text(re.compile(r"Published: \d mentorships created"))).to_be_visible()
     assert_accessible(page)
     assert Mentorship.objects.filter(program=program, source="match_run").count() == run.matches.count()
@@ -172,7 +181,7 @@ def test_a_peer_round_runs_twice_without_repeating_a_pair(page: Page, live_serve
         page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/matching/")
         page.get_by_role("button", name="Run matching").click()
         expect(page.locator("#match-rate")).to_contain_text("4 / 4")
-        page.get_by_role("button", name="Publish these matches").click()
+        publish(page)
         expect(page.get_by_text(re.compile("Published: 2 mentorships"))).to_be_visible()
         run = MatchRun.objects.filter(program=program).order_by("-pk").first()
         assert run is not None
@@ -199,7 +208,7 @@ def test_a_circle_is_formed_and_published(page: Page, live_server, world: World,
     expect(page.get_by_role("heading", name="Circles", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"3 members · topic"))).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Publish these matches").click()
-    expect(page.get_by_text("Published: 1 mentorships")).to_be_visible()
+    publish(page)
+    expect(page.get_by_text("Published: 1 mentorship created")).to_be_visible()
     circle = Mentorship.objects.get(program=program)
     assert circle.kind == "circle" and len(circle.active_members()) == 4

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mentora.accounts.imports import apply_people_import, decode_upload, preview_people_csv
+from mentora.accounts.imports import apply_people_import, decode_upload, imported_emails, preview_people_csv
 from mentora.accounts.models import PeopleImport, Role
+from mentora.accounts.services import invite_imported_people
 from mentora.core.errors import DomainError
 from mentora.core.models import Organization
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("organization", help="The organization's short name (slug).")
         parser.add_argument("csv_path")
         parser.add_argument("--apply", action="store_true", help="Write the changes (default: dry run).")
+        parser.add_argument("--invite", action="store_true",
+                            help="With --apply: invite the imported people who have no account yet "
+                                 "(nobody invited in the last day is invited again).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = Organization.objects.filter(slug=options["organization"]).first()
@@ -49,3 +53,9 @@ class Command(BaseCommand):
         )
         apply_people_import(people_import=people_import, applied_by=None)
         self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
+        if options["invite"]:
+            if admin is None:
+                raise CommandError("The organization has no admin to send the invitations from.")
+            sent = invite_imported_people(organization=organization, emails=imported_emails(people_import),
+                                          invited_by=admin.user)
+            self.stdout.write(self.style.SUCCESS(f"Invited: {len(sent)} people who have no account yet."))

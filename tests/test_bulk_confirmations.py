@@ -1,0 +1,122 @@
+"""Irreversible bulk actions (publishing a run, starting a peer round) ask for confirmation first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mentora.matching.models import MatchRun
+from mentora.mentorships.models import Mentorship
+from mentora.notifications.models import Notification
+from tests.factories import EnrollmentFactory, ProgramFactory
+from tests.test_matching_product import _peer_pool, person, run_now
+
+
+@pytest.fixture
+def cohort(world):
+    """A one-on-one program: 3 mentors (2 places each) and 5 mentees whose wishes fit them."""
+    program = ProgramFactory(organization=world.org, name="Spring Cohort")
+    skills = ["SQL", "Public speaking", "Python"]
+    mentors = [person(world.org, department="Data", offered=[s], level=7) for s in skills]
+    mentees = [person(world.org, wanted=[skills[i % 3]], level=3) for i in range(5)]
+    for m in mentors:
+        EnrollmentFactory(program=program, membership=m, role="mentor", capacity=2)
+    for m in mentees:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+    return program, mentors, mentees
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="confirm" value="([0-9a-f]+)"', page)
+    assert found, "the confirmation page carries a confirmation token"
+    return found.group(1)
+
+
+def test_publishing_shows_what_will_happen_and_a_post_without_confirmation_publishes_nothing(world, cohort, as_coordinator):
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    url = reverse("matching:run_publish", args=["acme", program.pk, run.pk])
+
+    response = as_coordinator.post(url)
+    assert response.status_code == 302 and response["Location"].endswith(url)
+    response = as_coordinator.post(url, {"confirm": "0000"})
+    assert response.status_code == 302
+    assert Mentorship.objects.filter(program=program).count() == 0
+    assert not Notification.objects.filter(kind="matching.published").exists()
+    run.refresh_from_db()
+    assert run.status == "done"
+
+    page = as_coordinator.get(url).content.decode()
+    assert "Creates <strong>5 mentorships</strong>" in page
+    assert "Notifies <strong>8 people</strong>" in page  # 5 mentees and their 3 mentors
+    assert "Leaves nobody unmatched." in page
+    first = run.matches.select_related("mentee__user").first()
+    assert first is not None and first.mentee.user.display_name in page
+
+    response = as_coordinator.post(url, {"confirm": _token(page)}, follow=True)
+    assert "Published: 5 mentorships created" in response.content.decode()
+    assert Mentorship.objects.filter(program=program).count() == 5
+
+
+def test_a_confirmation_is_stale_once_the_run_changed(world, cohort, as_coordinator):
+    """A coordinator confirms what they saw: if the proposals changed meanwhile, nothing is published."""
+    from mentora.matching.services import remove_match
+
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    url = reverse("matching:run_publish", args=["acme", program.pk, run.pk])
+    token = _token(as_coordinator.get(url).content.decode())
+    remove_match(run=run, proposal=run.matches.first(), removed_by=world.coordinator.user)
+    as_coordinator.post(url, {"confirm": token})
+    assert Mentorship.objects.filter(program=program).count() == 0
+
+
+def test_the_publish_summary_names_who_stays_unmatched(world, cohort, as_coordinator):
+    program, _mentors, _mentees = cohort
+    extra = [person(world.org, wanted=["SQL"], level=3) for _ in range(2)]
+    for m in extra:
+        EnrollmentFactory(program=program, membership=m, role="mentee")
+    run = run_now(program, world.coordinator.user)  # 7 mentees, 6 places
+    page = as_coordinator.get(reverse("matching:run_publish", args=["acme", program.pk, run.pk])).content.decode()
+    assert "Leaves <strong>1 person</strong> unmatched" in page
+    left = MatchRun.objects.get(pk=run.pk).unmatched[0]["id"]
+    from mentora.accounts.models import Membership
+
+    assert Membership.objects.get(pk=int(left)).user.display_name in page
+
+
+def test_the_next_peer_round_starts_only_after_confirming_its_summary(world, as_coordinator):
+    from mentora.matching.rounds import pause_rounds, run_peer_round
+
+    program, peers = _peer_pool(world, n=5)
+    run_peer_round(program=program, started_by=world.coordinator.user)  # round one: 2 pairs, one left over
+    pause_rounds(program=program, membership=peers[0], skip_next_only=True)
+    url = reverse("matching:round_run", args=["acme", program.pk])
+    before = Mentorship.objects.filter(program=program, status="active").count()
+
+    response = as_coordinator.post(url)
+    assert response.status_code == 302 and response["Location"].endswith(url)
+    assert Mentorship.objects.filter(program=program, status="active").count() == before
+    assert MatchRun.objects.filter(program=program).count() == 1
+
+    page = as_coordinator.get(url).content.decode()
+    assert f"Completes <strong>{before} current pairs</strong>" in page
+    assert "Matches <strong>4 peers</strong> again" in page
+    assert "Notifies up to <strong>4 people</strong>" in page
+    assert "<strong>1 peer</strong> sits this round out" in page and peers[0].user.display_name in page
+
+    as_coordinator.post(url, {"confirm": _token(page)})
+    assert MatchRun.objects.filter(program=program).count() == 2
+    assert Mentorship.objects.filter(program=program, status="completed").count() == before
+
+
+def test_a_published_match_tells_each_person_who_they_meet_but_not_themselves(world, cohort):
+    from mentora.matching.services import publish_run
+
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    publish_run(run=run, published_by=world.coordinator.user)
+    for notification in Notification.objects.filter(kind="matching.published").select_related("recipient"):
+        assert notification.recipient.display_name not in notification.body
