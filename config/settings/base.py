@@ -120,6 +120,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where `manage.py backup` writes when given no path.
+MENTORA_BACKUP_DIR = Path(os.environ.get("MENTORA_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 # --- Redis: REDIS_URL switches cache, channel layer and task queue ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
