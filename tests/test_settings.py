@@ -58,3 +58,23 @@ def test_the_embedded_defaults_are_sqlite_memory_layers_and_a_database_queue():
     assert result.stdout.split() == [
         "django.db.backends.sqlite3", "IMMEDIATE", "channels.layers.InMemoryChannelLayer", "django_tasks_db.DatabaseBackend",
     ]
+
+
+def test_postgresql_uses_a_bounded_connection_pool_from_the_environment():
+    """Django's psycopg pool, sized from the environment; CONN_MAX_AGE must be 0 with a pool."""
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])"
+    result = run_manage(
+        "shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@127.0.0.1:5432/db",
+        MENTORA_DB_POOL_MIN="1", MENTORA_DB_POOL_MAX="7", MENTORA_DB_POOL_TIMEOUT="2.5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 {'min_size': 1, 'max_size': 7, 'timeout': 2.5}"
+
+
+def test_the_pool_can_be_switched_off_and_sqlite_never_has_one():
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS', {}).get('pool'))"
+    off = run_manage("shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.base",
+                     DATABASE_URL="postgres://u@127.0.0.1:5432/db", MENTORA_DB_POOL="0")
+    sqlite = run_manage("shell", "--no-imports", "-c", code, DJANGO_SETTINGS_MODULE="config.settings.base")
+    assert (off.stdout.strip(), sqlite.stdout.strip()) == ("None", "None"), off.stderr + sqlite.stderr

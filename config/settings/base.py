@@ -94,7 +94,18 @@ TEMPLATES = [
 SQLITE_PATH = Path(os.environ.get("MENTORA_SQLITE_PATH", BASE_DIR / "var" / "mentora.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # No persistent connections: under ASGI every request runs in its own thread, so CONN_MAX_AGE
+    # gives no reuse and only leaves connections open until PostgreSQL's limit (FIELD-NOTES.md).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("MENTORA_DB_POOL", True):
+        # One psycopg pool per process, shared by its request threads: a process never holds more
+        # than max_size connections; a request that finds none free waits up to `timeout` seconds.
+        # MENTORA_DB_POOL=0 switches it off (e.g. behind pgbouncer in transaction mode).
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("MENTORA_DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("MENTORA_DB_POOL_MAX", "10")),
+            "timeout": float(os.environ.get("MENTORA_DB_POOL_TIMEOUT", "10")),
+        }
 else:
     DATABASES = {
         "default": {
@@ -110,6 +121,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where `manage.py backup` writes when given no path.
+MENTORA_BACKUP_DIR = Path(os.environ.get("MENTORA_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 
 # --- Redis: REDIS_URL switches cache, channel layer and task queue ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
