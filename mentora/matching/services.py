@@ -126,11 +126,12 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         }
         if instance["form"] == "circles":
             locked.quality["circles"] = [
-                {k: c.get(k) for k in ("facilitator", "topic", "alignment", "diversity", "common_hours")}
+                {k: c.get(k) for k in ("facilitator", "topic", "alignment", "diversity", "common_hours",
+                                       "meeting_hour", "free_at_meeting")}
                 | {"size": len(c["members"])} for c in result.get("circles", [])
             ]
         locked.quality["by_attribute"] = _consented_spreads(locked.program, base, pairs)
-        reasons = unmatched_reasons(base, unmatched)
+        reasons = unmatched_reasons(base, unmatched, result.get("unmatched_reasons"))
         locked.unmatched = [{"id": person, "reason": reasons.get(person, "constraints")} for person in unmatched]
         locked.solver = str(result.get("solver", ""))
         locked.seconds = round(time.perf_counter() - started, 4)
