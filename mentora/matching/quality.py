@@ -72,9 +72,7 @@ def unmatched_reasons(instance: dict[str, Any], unmatched: list[str],
             reasons[person] = "odd_one_out"
         elif circles and engine_reason in ("circles_full", "circle_too_small"):
             reasons[person] = engine_reason
-        elif circles and untrained_seats > 0 and not any(m.get("capacity", 0) > 0 for m in mentors):
-            reasons[person] = "training_required"
-        elif short_of_places and untrained_seats > 0:
+        elif untrained_seats > 0 and (short_of_places or (circles and not any(m.get("capacity", 0) > 0 for m in mentors))):
             reasons[person] = "training_required"
         elif short_of_places:
             reasons[person] = "capacity_exhausted"
