@@ -119,6 +119,39 @@ def test_swapping_pins_the_new_pair(world, cohort):
     assert max(loads.values()) <= 2
 
 
+def test_a_swapped_pair_is_scored_and_explained_like_any_other(world, cohort, as_coordinator):
+    """Issue 13: a swap made a 0.00 pair with no explanation and the run's minimum became "—".
+    The engine scores the new pair over the same cohort, and the figures include it."""
+    from mentora.matching.engine import score_instance_pairs
+
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    run = pin_match(run=run, mentee_id=mentees[0].pk, mentor_id=mentors[2].pk, pinned_by=world.coordinator.user, reason="asked")
+    swapped = run.matches.get(mentee=mentees[0])
+    [expected] = score_instance_pairs(run.input_snapshot | {"weights": run.input_snapshot["weights"] | {"text": 0}},
+                                      [(str(mentees[0].pk), str(mentors[2].pk))])
+    assert swapped.score > 0 and swapped.explanation
+    assert {share["factor"] for share in swapped.explanation} >= {"availability"}
+    scores = [p.score for p in run.matches.all()]
+    assert run.quality["scores"]["min"] == round(min(scores), 4) and run.quality["total_score"] == round(sum(scores), 4)
+    assert expected["score"] is not None
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert 'id="lowest-fit">—' not in page and "fit ·" in page
+
+
+def test_a_swap_the_hard_rules_would_refuse_says_so(world, cohort, as_coordinator):
+    """A pair the rules forbid (no shared language) can still be set by hand; it is shown as such."""
+    program, mentors, mentees = cohort
+    mentors[2].profile.languages = ["pt"]
+    mentors[2].profile.save()
+    run = run_now(program, world.coordinator.user)
+    run = pin_match(run=run, mentee_id=mentees[0].pk, mentor_id=mentors[2].pk, pinned_by=world.coordinator.user)
+    swapped = run.matches.get(mentee=mentees[0])
+    assert swapped.score == 0 and swapped.explanation[0]["factor"] == "forbidden"
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert "the program&#x27;s hard rules would not propose this pair" in page
+
+
 def test_publishing_creates_mentorships_once_and_notifies_everyone(world, cohort):
     program, _mentors, _mentees = cohort
     run = run_now(program, world.coordinator.user)
@@ -350,12 +383,17 @@ def test_the_page_swaps_a_mentee_to_a_mentor_chosen_from_the_free_list(world, co
     program, mentors, mentees = cohort
     Enrollment.objects.filter(program=program, membership=mentors[2]).update(capacity=3)
     run = run_now(program, world.coordinator.user)
+    mentors[2].profile.job_title = "Staff Data Engineer"
+    mentors[2].profile.save()
     page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
-    choice = f"{mentors[2].user.display_name} (#{mentors[2].pk})"
-    assert f'value="{choice}"' in page
+    # The picker tells mentors apart: name, job, department and free places (not "Name (#id)").
+    mentors[2].user.refresh_from_db()
+    label = f"{mentors[2].user.display_name} — Staff Data Engineer, Data · 2 free places"
+    assert f'<option value="{mentors[2].pk}">{label}</option>' in page
+    assert f"(#{mentors[2].pk})" not in page
     proposal = run.matches.get(mentee=mentees[0])
     response = as_coordinator.post(reverse("matching:run_adjust", args=["acme", program.pk, run.pk]),
-                                   {"proposal": proposal.pk, "action": "swap", "mentor": choice, "reason": "asked for"})
+                                   {"proposal": proposal.pk, "action": "swap", "mentor": str(mentors[2].pk), "reason": "asked for"})
     assert response.status_code == 302
     assert run.matches.get(mentee=mentees[0]).mentor_id == mentors[2].pk
     assert AuditEvent.objects.filter(action="matching.pin", details__reason="asked for").exists()
