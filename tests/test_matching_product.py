@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -116,6 +117,39 @@ def test_swapping_pins_the_new_pair(world, cohort):
     for p in run.matches.all():
         loads[p.mentor_id] = loads.get(p.mentor_id, 0) + 1
     assert max(loads.values()) <= 2
+
+
+def test_a_swapped_pair_is_scored_and_explained_like_any_other(world, cohort, as_coordinator):
+    """Issue 13: a swap made a 0.00 pair with no explanation and the run's minimum became "—".
+    The engine scores the new pair over the same cohort, and the figures include it."""
+    from mentora.matching.engine import score_instance_pairs
+
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    run = pin_match(run=run, mentee_id=mentees[0].pk, mentor_id=mentors[2].pk, pinned_by=world.coordinator.user, reason="asked")
+    swapped = run.matches.get(mentee=mentees[0])
+    [expected] = score_instance_pairs(run.input_snapshot | {"weights": run.input_snapshot["weights"] | {"text": 0}},
+                                      [(str(mentees[0].pk), str(mentors[2].pk))])
+    assert swapped.score > 0 and swapped.explanation
+    assert {share["factor"] for share in swapped.explanation} >= {"availability"}
+    scores = [p.score for p in run.matches.all()]
+    assert run.quality["scores"]["min"] == round(min(scores), 4) and run.quality["total_score"] == round(sum(scores), 4)
+    assert expected["score"] is not None
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert 'id="lowest-fit">—' not in page and "fit ·" in page
+
+
+def test_a_swap_the_hard_rules_would_refuse_says_so(world, cohort, as_coordinator):
+    """A pair the rules forbid (no shared language) can still be set by hand; it is shown as such."""
+    program, mentors, mentees = cohort
+    mentors[2].profile.languages = ["pt"]
+    mentors[2].profile.save()
+    run = run_now(program, world.coordinator.user)
+    run = pin_match(run=run, mentee_id=mentees[0].pk, mentor_id=mentors[2].pk, pinned_by=world.coordinator.user)
+    swapped = run.matches.get(mentee=mentees[0])
+    assert swapped.score == 0 and swapped.explanation[0]["factor"] == "forbidden"
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert "the program&#x27;s hard rules would not propose this pair" in page
 
 
 def test_publishing_creates_mentorships_once_and_notifies_everyone(world, cohort):
@@ -277,6 +311,67 @@ def test_circles_form_around_facilitators_and_publish_as_groups(world):
     assert all(m.kind == "circle" for m in created)
 
 
+def _sparse_person(org, index, **kwargs):
+    """Free one hour a week, at a different local hour and day per person, in six zones (as in the
+    demo): no hour suits a whole circle."""
+    zones = ("Europe/Paris", "America/Toronto", "Asia/Kolkata", "Asia/Singapore", "Europe/London", "America/Sao_Paulo")
+    membership = person(org, tz=zones[index % 6], **kwargs)
+    membership.profile.availability.all().delete()
+    hour = 8 + index % 9
+    AvailabilitySlot.objects.create(profile=membership.profile, weekday=index % 5, start_minute=hour * 60,
+                                    end_minute=(hour + 1) * 60)
+    return membership
+
+
+def test_circles_form_from_sparse_availability_and_say_why_the_rest_are_left_out(world, as_coordinator):
+    """Issue 13: 4 facilitators × 3 places, 13 mentees with scattered free hours. Every place is
+    filled (the most achievable), and the one left out is told the circles are full — not the old
+    "Not enough mentor places" for all 13 with no circle formed."""
+    program = ProgramFactory(organization=world.org, form="circle", circle_size_min=3, circle_size_max=5)
+    for index in range(4):
+        EnrollmentFactory(program=program, membership=_sparse_person(world.org, index, offered=["Prompt engineering"], level=8),
+                          role="mentor", capacity=3)
+    for index in range(13):
+        EnrollmentFactory(program=program, membership=_sparse_person(world.org, index + 4, wanted=["Prompt engineering"]),
+                          role="mentee")
+    run = run_now(program, world.coordinator.user)
+    assert run.quality["matched"] == 12 and len(run.quality["circles"]) == 4
+    assert all(c["size"] == 3 and c["free_at_meeting"] is not None for c in run.quality["circles"])
+    assert [u["reason"] for u in run.unmatched] == ["circles_full"]
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    assert "Every circle they could join is full" in page
+    assert "Not enough mentor places" not in page
+
+
+def test_a_circle_that_cannot_reach_its_minimum_size_is_the_reason_given(world):
+    """Two mentees for a circle of at least three: no circle, and that is the reason shown."""
+    program = ProgramFactory(organization=world.org, form="circle", circle_size_min=3, circle_size_max=5)
+    EnrollmentFactory(program=program, membership=person(world.org, level=8), role="mentor", capacity=5)
+    for _ in range(2):
+        EnrollmentFactory(program=program, membership=person(world.org), role="mentee")
+    run = run_now(program, world.coordinator.user)
+    assert run.quality["matched"] == 0
+    assert {u["reason"] for u in run.unmatched} == {"circle_too_small"}
+
+
+@pytest.mark.django_db
+def test_the_demo_circles_program_places_at_least_nine_in_ten(builtin_skills):
+    """The seeded demo's "AI Upskilling Circles" (8 facilitators × 6 places, 51 mentees) fills at
+    least 46 of its 48 places; before issue 13's fix it formed no circle at all."""
+    from django.core.management import call_command
+
+    from mentora.accounts.models import Membership
+    from mentora.programs.models import Program
+
+    call_command("seed_demo", stdout=StringIO())
+    program = Program.objects.get(name="AI Upskilling Circles")
+    coordinator = Membership.objects.get(user__email="coordinator@northwind.example").user
+    run = run_now(program, coordinator)
+    assert run.quality["people"] == 51
+    assert run.quality["matched"] >= 46
+    assert {u["reason"] for u in run.unmatched} <= {"circles_full"}
+
+
 def test_consented_attributes_never_appear_in_explanations(world, cohort):
     from mentora.matching.words import explain_in_words
 
@@ -288,12 +383,17 @@ def test_the_page_swaps_a_mentee_to_a_mentor_chosen_from_the_free_list(world, co
     program, mentors, mentees = cohort
     Enrollment.objects.filter(program=program, membership=mentors[2]).update(capacity=3)
     run = run_now(program, world.coordinator.user)
+    mentors[2].profile.job_title = "Staff Data Engineer"
+    mentors[2].profile.save()
     page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
-    choice = f"{mentors[2].user.display_name} (#{mentors[2].pk})"
-    assert f'value="{choice}"' in page
+    # The picker tells mentors apart: name, job, department and free places (not "Name (#id)").
+    mentors[2].user.refresh_from_db()
+    label = f"{mentors[2].user.display_name} — Staff Data Engineer, Data · 2 free places"
+    assert f'<option value="{mentors[2].pk}">{label}</option>' in page
+    assert f"(#{mentors[2].pk})" not in page
     proposal = run.matches.get(mentee=mentees[0])
     response = as_coordinator.post(reverse("matching:run_adjust", args=["acme", program.pk, run.pk]),
-                                   {"proposal": proposal.pk, "action": "swap", "mentor": choice, "reason": "asked for"})
+                                   {"proposal": proposal.pk, "action": "swap", "mentor": str(mentors[2].pk), "reason": "asked for"})
     assert response.status_code == 302
     assert run.matches.get(mentee=mentees[0]).mentor_id == mentors[2].pk
     assert AuditEvent.objects.filter(action="matching.pin", details__reason="asked for").exists()

@@ -263,6 +263,26 @@ def test_find_a_time_shows_slots_in_the_viewers_zone_with_everyones_local_time(z
     assert "America/New_York" in html and "Europe/Paris" in html
 
 
+def test_find_a_time_labels_each_person_with_their_own_clock(zones: World):
+    """Issue 13: the other person's time was printed in the viewer's zone ("Chloé Thu 17:00" when her
+    local time was 06:30). Each name now carries that person's own wall clock, DST included."""
+    import re
+
+    from mentora.meetings.services import find_free_slots
+
+    start = (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    [first, *_rest] = find_free_slots(mentorship=zones.mentorship, start=start, weeks=4, duration_minutes=60)
+    html = client_for(zones.mentee).get(reverse("meetings:find", args=["acme", zones.mentorship.pk])).content.decode()
+    expected = " · ".join(f"{t.name} {t.starts_at.astimezone(zoneinfo.ZoneInfo(t.timezone)):%a %H:%M}"
+                          for t in first.member_times)
+    assert expected in html
+    paris = first.starts_at.astimezone(zoneinfo.ZoneInfo(PARIS))
+    new_york = first.starts_at.astimezone(zoneinfo.ZoneInfo(NEW_YORK))
+    assert paris.strftime("%H:%M") != new_york.strftime("%H:%M")
+    labels = re.findall(r'<span class="muted">([^<]*)</span></li>', html)
+    assert labels and labels[0] == expected
+
+
 def test_booking_through_the_form_and_a_clash_answers_422(zones: World):
     client = client_for(zones.mentee)
     starts_local = _next_weekday(1, 10, NEW_YORK).astimezone(zoneinfo.ZoneInfo(NEW_YORK))

@@ -49,8 +49,15 @@ def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, 
     return rows
 
 
-def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[str, str]:
-    """A plain reason per unmatched mentee, from the snapshot (first that applies)."""
+def unmatched_reasons(instance: dict[str, Any], unmatched: list[str],
+                      engine_reasons: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A plain reason per unmatched mentee, from the snapshot (first that applies).
+
+    Circles: the engine says why each person is left out (every circle they may join is full, no
+    circle they may join reached its minimum size, or no facilitator allowed); places are the
+    reason only in the first case, the rules' reasons are looked for only in the last.
+    """
+    engine_reasons = engine_reasons or {}
     everyone = instance.get("mentors", [])
     # Mentors the rules leave out (untrained, where training is required) are not available.
     trained_only = bool(instance.get("rules", {}).get("require_mentor_training"))
@@ -65,16 +72,22 @@ def unmatched_reasons(instance: dict[str, Any], unmatched: list[str]) -> dict[st
     mentees = {m["id"]: m for m in instance.get("mentees", instance.get("people", []))}
     demand = len(mentees)
     reasons: dict[str, str] = {}
+    circles = instance.get("form") == "circles"
+    required = set(instance.get("rules", {}).get("required_factors", []))
     for person in unmatched:
         profile = mentees.get(person, {}).get("profile", {})
         wanted = set(profile.get("skills_wanted", {}))
+        engine_reason = engine_reasons.get(person)
+        short_of_places = not circles and (free_seats == 0 or demand > free_seats)
         if instance.get("form") == "peer":
             reasons[person] = "odd_one_out"
-        elif (free_seats == 0 or demand > free_seats) and untrained_seats > 0:
+        elif circles and engine_reason in ("circles_full", "circle_too_small"):
+            reasons[person] = engine_reason
+        elif untrained_seats > 0 and (short_of_places or (circles and not any(m.get("capacity", 0) > 0 for m in mentors))):
             reasons[person] = "training_required"
-        elif free_seats == 0 or demand > free_seats:
+        elif short_of_places:
             reasons[person] = "capacity_exhausted"
-        elif wanted and not wanted & offered:
+        elif wanted and not wanted & offered and (not circles or "skills" in required):
             reasons[person] = "no_one_with_the_skill"
         elif profile.get("languages") and not any(
             set(profile["languages"]) & set(m["profile"].get("languages", [])) or not m["profile"].get("languages")
@@ -92,6 +105,8 @@ REASON_LABELS = {
     "no_one_with_the_skill": "No available mentor offers the skills they want",
     "no_shared_language": "No available mentor shares a language",
     "odd_one_out": "Odd number of people, or no compatible partner left",
+    "circles_full": "Every circle they could join is full: add a facilitator or places",
+    "circle_too_small": "Too few people could join the same circle to reach its minimum size",
     "constraints": "Hard rules (reporting line, time zones, past pairs, avoid lists) left no mentor",
 }
 

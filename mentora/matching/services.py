@@ -18,7 +18,7 @@ from mentora.core.errors import Conflict, DomainError
 from mentora.core.models import record_audit_event
 from mentora.core.outbox import enqueue_on_commit
 from mentora.matching.embeddings import text_vectors_for_instance
-from mentora.matching.engine import InvalidInstance, solve_instance
+from mentora.matching.engine import InvalidInstance, score_instance_pairs, solve_instance
 from mentora.matching.models import MatchingSettings, MatchRun, MatchRunStatus, ProposedMatch
 from mentora.matching.quality import run_quality, unmatched_reasons
 from mentora.matching.snapshot import build_instance, settings_for
@@ -88,7 +88,8 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
     if progress:
         MatchRun.objects.filter(pk=run.pk).update(status=MatchRunStatus.RUNNING, progress=10)
     instance, _pinned = adjusted_instance(run)
-    vectors = text_vectors_for_instance(instance) if instance["weights"].get("text", 0) > 0 else {}
+    # The whole snapshot's vectors: pinned mentees are out of the instance but still scored.
+    vectors = text_vectors_for_instance(run.input_snapshot) if instance["weights"].get("text", 0) > 0 else {}
     for group in ("mentees", "mentors", "people"):
         for person in instance.get(group, []):
             if person["id"] in vectors:
@@ -107,6 +108,8 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         if locked.status == MatchRunStatus.PUBLISHED:
             raise Conflict(_("This run is already published."))
         kept = {(p.mentee_id, p.mentor_id): p for p in locked.matches.filter(is_pinned=True)}
+        if instance["form"] == "one_on_one" and kept:
+            _score_pinned(run.input_snapshot, vectors, list(kept.values()))
         locked.matches.filter(is_pinned=False).delete()
         rows: list[ProposedMatch] = []
         if instance["form"] == "circles":
@@ -130,11 +133,12 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         }
         if instance["form"] == "circles":
             locked.quality["circles"] = [
-                {k: c.get(k) for k in ("facilitator", "topic", "alignment", "diversity", "common_hours")}
+                {k: c.get(k) for k in ("facilitator", "topic", "alignment", "diversity", "common_hours",
+                                       "meeting_hour", "free_at_meeting")}
                 | {"size": len(c["members"])} for c in result.get("circles", [])
             ]
         locked.quality["by_attribute"] = _consented_spreads(locked.program, base, pairs)
-        reasons = unmatched_reasons(base, unmatched)
+        reasons = unmatched_reasons(base, unmatched, result.get("unmatched_reasons"))
         locked.unmatched = [{"id": person, "reason": reasons.get(person, "constraints")} for person in unmatched]
         locked.solver = str(result.get("solver", ""))
         locked.seconds = round(time.perf_counter() - started, 4)
@@ -144,6 +148,22 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         locked.error = ""
         locked.save()
     return locked
+
+
+def _score_pinned(snapshot: dict[str, Any], vectors: dict[str, list[float]], pinned: list[ProposedMatch]) -> None:
+    """Score and explain pinned pairs (a swap sets a pair by hand) with the engine, over the whole
+    cohort, like any proposed pair; a pair the hard rules forbid keeps score 0 and says so."""
+    instance = copy.deepcopy(snapshot)
+    for group in ("mentees", "mentors"):
+        for person in instance.get(group, []):
+            if person["id"] in vectors:
+                person["text_vector"] = vectors[person["id"]]
+    scored = score_instance_pairs(instance, [(str(p.mentee_id), str(p.mentor_id)) for p in pinned])
+    for proposal, match in zip(pinned, scored, strict=True):
+        allowed = match["score"] is not None
+        proposal.score = _clamp(match["score"]) if allowed else 0.0
+        proposal.explanation = match.get("explanation", []) if allowed else [{"factor": "forbidden", "share": 0, "value": 0, "detail": []}]
+    ProposedMatch.objects.bulk_update(pinned, ["score", "explanation"])
 
 
 def _consented_spreads(program: Program, instance: dict[str, Any], pairs: list[tuple[str, str, float]]) -> list[dict[str, Any]]:

@@ -82,6 +82,7 @@ def run_start(request: AuthedRequest, program_id: int) -> HttpResponse:
 
 
 PROPOSALS_PER_PAGE = 50
+SWAP_CHOICES = 40
 LIST_LIMIT = 100
 
 
@@ -114,7 +115,10 @@ def run_detail(request: AuthedRequest, program_id: int, run_id: int) -> HttpResp
         page = Paginator(run.matches.order_by("group", "-score", "pk"), PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
         unmatched = run.unmatched[:LIST_LIMIT]
         load_rows = run.quality.get("mentor_load", [])
-        open_mentors = [int(r["mentor"]) for r in load_rows if r["free"] > r["matched"]]
+        # The swap pickers offer the mentors with the most free places (one list per row, so capped).
+        open_rows = sorted((r for r in load_rows if r["free"] > r["matched"]),
+                           key=lambda r: (r["matched"] - r["free"], r["mentor"]))[:SWAP_CHOICES]
+        open_mentors = [int(r["mentor"]) for r in open_rows]
         people = _people({int(u["id"]) for u in unmatched} | {int(r["mentor"]) for r in load_rows[:LIST_LIMIT]} | set(open_mentors))
         context |= {
             "page": page, "rows": _proposal_rows(run, list(page.object_list)),
@@ -124,14 +128,31 @@ def run_detail(request: AuthedRequest, program_id: int, run_id: int) -> HttpResp
             "mentor_load": [row | {"person": people.get(int(row["mentor"]))} for row in load_rows[:LIST_LIMIT]],
             "more_mentors": max(0, len(load_rows) - LIST_LIMIT),
             "other_runs": MatchRun.objects.filter(program=run.program).exclude(pk=run.pk).filter(status__in=["done", "published"])[:10],
-            "mentor_choices": [people[m] for m in open_mentors if m in people],
+            "mentor_choices": _mentor_choices(people, open_rows),
             "factor_labels": FACTOR_LABELS,
         }
     return render(request, "matching/run_detail.html", context)
 
 
+def _mentor_choices(people: dict[int, Membership], open_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mentors with a free place, labelled so a coordinator can tell them apart: name, job,
+    department and free places (best-loaded first, as the load table)."""
+    choices = []
+    for row in open_rows:
+        mentor = people.get(int(row["mentor"]))
+        if mentor is None:
+            continue
+        profile = mentor.profile
+        about = ", ".join(part for part in (profile.job_title, profile.department) if part)
+        free = row["free"] - row["matched"]
+        places = ngettext("%(n)d free place", "%(n)d free places", free) % {"n": free}
+        label = " — ".join(part for part in (mentor.user.display_name, about) if part) + f" · {places}"
+        choices.append({"person": mentor, "label": label})
+    return choices
+
+
 def _mentor_ref(value: str) -> int:
-    """A mentor chosen from the page's list, written "Name (#123)" (or just the id); 0 if unreadable."""
+    """A mentor chosen from the page's list: their id (older pages sent "Name (#123)"); 0 if unreadable."""
     found = re.search(r"#?(\d+)\)?\s*$", value.strip())
     return int(found.group(1)) if found else 0
 

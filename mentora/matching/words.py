@@ -2,14 +2,66 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mentora.profiles.languages import language_name
 from mentora.profiles.models import Channel
 
 SENSITIVE_FACTORS = {"generation"}
+
+#: Lowest score of each fit label, best first (scores are in [0, 1]; a typical good pair is 0.4).
+FIT_LEVELS = ((0.5, "strong"), (0.35, "good"), (0.2, "fair"), (0.0, "weak"))
+
+METHODS = {
+    "min-cost-flow/max_total": _lazy("Best total fit for the whole cohort"),
+    "min-cost-flow/fair": _lazy("Worst-off match raised first, then the best total fit"),
+    "deferred-acceptance": _lazy("Stable matching on everyone's preferences"),
+    "relaxation+blossom/knn": _lazy("Best total fit over peer pairs"),
+    "min-cost-flow+local-search": _lazy("Circles by fit, shared free time and a mix of teams"),
+}
+
+
+def fit_label(score: float | None) -> str:
+    """A fit in words with its percentage, for people rather than for solvers.
+
+    >>> fit_label(0.53), fit_label(0.4), fit_label(0.2), fit_label(0.13), fit_label(None)
+    ('Strong fit · 53 %', 'Good fit · 40 %', 'Fair fit · 20 %', 'Weak fit · 13 %', '—')
+    """
+    if score is None:
+        return "—"
+    words = {"strong": _("Strong fit"), "good": _("Good fit"), "fair": _("Fair fit"), "weak": _("Weak fit")}
+    level = next(name for floor, name in FIT_LEVELS if score >= floor)
+    return _("%(label)s · %(percent)d %%") % {"label": words[level], "percent": round(100 * score)}
+
+
+def method_in_words(solver: str) -> str:
+    """How the run was made, in words (the solver's name stays in the exact figures).
+
+    >>> method_in_words("min-cost-flow/max_total"), method_in_words("something-new")
+    ('Best total fit for the whole cohort', '')
+    """
+    return str(METHODS.get(solver, ""))
+
+
+def optimality_in_words(gap: float | None, total: float | None) -> str:
+    """The proven distance to the best possible matching, in words.
+
+    ``gap`` is the engine's proven upper bound minus the run's total score.
+
+    >>> optimality_in_words(0.0, 12.0), optimality_in_words(0.14, 0.86), optimality_in_words(None, 1)
+    ('Best possible matching (proven)', 'Within 14 % of the best possible (proven)', '')
+    """
+    if gap is None:
+        return ""
+    if gap <= 1e-9:
+        return _("Best possible matching (proven)")
+    bound = (total or 0.0) + gap
+    percent = max(1, math.ceil(100 * gap / bound - 1e-9)) if bound > 0 else 100
+    return _("Within %(percent)d %% of the best possible (proven)") % {"percent": percent}
 
 
 def _names(values: list[str], names: dict[str, str] | None = None) -> str:
@@ -66,4 +118,6 @@ def explain_in_words(
             sentences.append(_("different sites") if detail[0] == "different" else _("the same site"))
         elif factor == "choices":
             sentences.append(_("the mentee ranked this mentor among their choices"))
+        elif factor == "forbidden":
+            sentences.append(_("set by hand: the program's hard rules would not propose this pair"))
     return sentences

@@ -23,8 +23,8 @@ from .embeddings import (
     default_embedder,
 )
 from .errors import InvalidInstance
-from .interchange import FORMAT, solve_instance, solve_json
-from .one_on_one import match_one_on_one, match_scores, prepare_mentor_pairs
+from .interchange import FORMAT, score_instance_pairs, solve_instance, solve_json
+from .one_on_one import match_one_on_one, match_scores, prepare_mentor_pairs, score_pairs
 from .peer import match_peer_scores, match_peers
 from .people import FACTORS, Mentee, Mentor, Peer, Profile, Rules, WeeklySlot, Weights
 from .results import Circle, CirclesResult, FactorShare, Match, MatchResult, PeerPair, PeerResult
@@ -60,6 +60,8 @@ __all__ = [
     "match_scores",
     "match_stable",
     "prepare_mentor_pairs",
+    "score_instance_pairs",
+    "score_pairs",
     "solve_instance",
     "solve_json",
     "stable_from_lists",

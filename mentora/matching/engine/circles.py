@@ -1,13 +1,21 @@
 """Circles: groups of mentees around a facilitator, aligned on a topic, free at a common time.
 
 1. Give each facilitator a weekly meeting hour: the one of their free hours when most mentees
-   are free too. Only mentees free at that hour may join (so every circle has a common time).
-2. Assign mentees to facilitators by min-cost flow on the candidate graph, filling every open
-   circle up to the minimum size first (a bonus per seat below the minimum), then up to the
-   maximum by score; circles left below the minimum are closed and the flow solved again.
-3. Improve by deterministic local search over member swaps and moves: keep or reach the
-   whole-group weekly overlap, raise within-group diversity (distinct departments, sites,
-   generations), and keep alignment (member–facilitator score).
+   are free too.
+2. Assign mentees to facilitators by min-cost flow on the candidate graph. In order of priority:
+   place as many mentees as the circles' places allow (a circle holds at most ``max_size`` and
+   at most the facilitator's places), fill every open circle up to the minimum size (a bonus per
+   seat below it), prefer mentees free at the circle's meeting hour (a bonus worth a whole score
+   point), then the member–facilitator score. Circles left below the minimum are closed (the
+   smallest first) and the flow solved again.
+3. Improve by deterministic local search over member swaps: reach whole-group weekly overlap
+   where it can be had, keep members free at the meeting hour, raise within-group diversity
+   (distinct departments, sites, generations), and keep alignment.
+
+Shared free time is a strong preference, not a gate: with sparse weekly availability spread over
+many time zones no hour suits a whole circle, and refusing everyone who is not free at the
+facilitator's hour formed no circles at all (issue 13). Each circle reports how many members are
+free at its meeting hour, so the coordinator sees who needs another time.
 """
 
 from __future__ import annotations
@@ -34,23 +42,33 @@ __all__ = ["form_circles"]
 
 DIVERSITY_WEIGHT = 0.05
 OVERLAP_PENALTY = 1.0
+#: A member free at the circle's meeting hour is worth this much score (a whole point: it
+#: outweighs any difference in fit between two members).
+MEETING_BONUS = 1.0
+
+#: Why a mentee is left out of every circle (``CirclesResult.unmatched_reasons``).
+NO_FACILITATOR = "no_facilitator_allowed"
+CIRCLES_FULL = "circles_full"
+CIRCLE_TOO_SMALL = "circle_too_small"
 
 
 def _flow_groups(candidates: CandidateSet, open_facilitators: npt.NDArray[np.bool_],
-                 n_mentees: int, min_size: int, max_size: int) -> IntArray:
+                 n_mentees: int, min_size: int, seats: IntArray) -> IntArray:
+    """Assign each mentee to at most one open facilitator (``-1``: none), ``seats`` at most each."""
     n_facilitators = len(open_facilitators)
     source, sink = n_mentees + n_facilitators, n_mentees + n_facilitators + 1
     keep = open_facilitators[candidates.cols]
     rows, cols = candidates.rows[keep], candidates.cols[keep]
     opened = np.flatnonzero(open_facilitators)
-    seat_bonus = SCORE_SCALE * (n_mentees + 1)
+    # Filling a seat below the minimum outweighs any gain in preference over the whole cohort
+    # (each mentee's preference is below 1 + MEETING_BONUS).
+    seat_bonus = int(SCORE_SCALE * (1 + MEETING_BONUS)) * (n_mentees + 1)
     tails = np.concatenate([np.full(n_mentees, source), rows, opened + n_mentees,
                             opened + n_mentees])
     heads = np.concatenate([np.arange(n_mentees), cols + n_mentees, np.full(2 * len(opened),
                                                                            sink)])
     capacity = np.concatenate([np.ones(n_mentees + len(rows), np.int64),
-                               np.full(len(opened), min_size), np.full(len(opened),
-                                                                      max_size - min_size)])
+                               np.full(len(opened), min_size), seats[opened] - min_size])
     cost = np.concatenate([np.zeros(n_mentees, np.int64), -score_units(candidates.scores[keep]),
                            np.full(len(opened), -seat_bonus), np.zeros(len(opened), np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -72,8 +90,10 @@ class _Search:
     def __init__(self, scores: npt.NDArray[np.float32], group: IntArray,
                  mentee_slots: list[int], facilitator_slots: list[int],
                  attributes: list[tuple[str | None, ...]], min_size: int, max_size: int,
-                 min_common_hours: int) -> None:
+                 min_common_hours: int, can_meet: npt.NDArray[np.bool_]) -> None:
         self.scores = scores
+        # Per facilitator: the mentees free at its meeting hour.
+        self.free_at_meeting = [set(np.flatnonzero(column).tolist()) for column in can_meet.T]
         self.group = group
         self.mentee_slots = mentee_slots
         self.facilitator_slots = facilitator_slots
@@ -100,7 +120,9 @@ class _Search:
             return -np.inf
         alignment = float(sum(self.scores[m, circle] for m in members))
         overlap_ok = self.common_hours(circle, members) >= self.min_common_hours
-        return (alignment + DIVERSITY_WEIGHT * self.distinct(members)
+        free = self.free_at_meeting[circle]
+        return (alignment + MEETING_BONUS * sum(m in free for m in members)
+                + DIVERSITY_WEIGHT * self.distinct(members)
                 - (0.0 if overlap_ok else OVERLAP_PENALTY))
 
     def improve(self, rounds: int, seed: int = 0) -> int:
@@ -159,13 +181,16 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
                  text_vectors: TextVectors | None = None) -> CirclesResult:
     """Form circles of ``min_size``–``max_size`` mentees, one per facilitator at most.
 
+    A facilitator's ``capacity`` caps their circle's size too; one below ``min_size`` opens no
+    circle. ``min_common_hours=0`` ignores availability.
+
     Examples
     --------
     >>> from mentora.matching.engine.people import Profile
     >>> mentees = [Mentee(f"e{i}", Profile(tags=frozenset({"ai" if i < 3 else "ops"})))
     ...            for i in range(6)]
-    >>> leads = [Mentor("f1", profile=Profile(tags=frozenset({"ai"}))),
-    ...          Mentor("f2", profile=Profile(tags=frozenset({"ops"})))]
+    >>> leads = [Mentor("f1", capacity=4, profile=Profile(tags=frozenset({"ai"}))),
+    ...          Mentor("f2", capacity=4, profile=Profile(tags=frozenset({"ops"})))]
     >>> result = form_circles(mentees, leads, min_size=2, max_size=4, min_common_hours=0,
     ...                       weights=Weights(goals=1, text=0, availability=0))
     >>> [(c.facilitator, c.members, c.topic) for c in result.circles]
@@ -184,25 +209,33 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
     scores = np.vstack([prepared.scorer.block(slice(start, start + 4096))
                         for start in range(0, n_mentees, 4096)]) if n_mentees else np.zeros(
         (0, n_facilitators), np.float32)
+    # A circle holds at most max_size members and at most the facilitator's places.
+    seats = np.minimum(prepared.capacities, max_size).astype(np.int64)
+    can_meet: npt.NDArray[np.bool_] = np.ones((n_mentees, n_facilitators), dtype=np.bool_)
+    meeting_hour = np.full(n_facilitators, -1, dtype=np.int64)
+    mentee_free: npt.NDArray[np.bool_] = np.zeros((n_mentees, 168), dtype=np.bool_)
+    facilitator_free: npt.NDArray[np.bool_] = np.zeros((n_facilitators, 168), dtype=np.bool_)
     if min_common_hours > 0 and n_mentees and n_facilitators:
-        mentee_free: npt.NDArray[np.bool_] = weekly_slot_matrix(mentee_profiles) > 0
-        facilitator_free: npt.NDArray[np.bool_] = weekly_slot_matrix(facilitator_profiles) > 0
+        mentee_free = weekly_slot_matrix(mentee_profiles) > 0
+        facilitator_free = weekly_slot_matrix(facilitator_profiles) > 0
         popularity = mentee_free.sum(axis=0)
         # Most popular free hour of each facilitator (earliest on ties); none if never free.
-        meeting_hour = np.argmax(np.where(facilitator_free, popularity[None, :] + 1, 0), axis=1)
+        hour = np.argmax(np.where(facilitator_free, popularity[None, :] + 1, 0), axis=1)
         has_hour: npt.NDArray[np.bool_] = np.asarray(facilitator_free.any(axis=1))
-        can_meet = np.logical_or(mentee_free[:, meeting_hour], ~has_hour[None, :])
-        scores = np.where(can_meet, scores, np.float32(-np.inf))
-    candidates = _candidates(scores, k)
-    open_facilitators = np.ones(n_facilitators, dtype=np.bool_)
+        meeting_hour = np.where(has_hour, hour, -1)
+        can_meet = np.logical_or(mentee_free[:, hour], ~has_hour[None, :])
+    preference = np.where(can_meet, scores + np.float32(MEETING_BONUS), scores)
+    candidates = _candidates(preference, k)
+    open_facilitators = seats >= min_size
     while True:
-        group = _flow_groups(candidates, open_facilitators, n_mentees, min_size, max_size)
+        group = _flow_groups(candidates, open_facilitators, n_mentees, min_size, seats)
         sizes = np.bincount(group[group >= 0], minlength=n_facilitators)
         small = (sizes > 0) & (sizes < min_size)
         open_facilitators &= ~(sizes == 0)
         if not small.any():
             break
-        open_facilitators &= ~small
+        # Close only the smallest circles: their members may complete the others.
+        open_facilitators &= ~(small & (sizes == sizes[small].min()))
 
     def bits(profile: Profile) -> int:
         return int.from_bytes(np.packbits(week_slots(profile.availability,
@@ -213,7 +246,7 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
     search = _Search(scores, group, [bits(p) for p in mentee_profiles],
                      [bits(p) for p in facilitator_profiles],
                      [tuple(getattr(p, name) for name in attribute_names)
-                      for p in mentee_profiles], min_size, max_size, min_common_hours)
+                      for p in mentee_profiles], min_size, max_size, min_common_hours, can_meet)
     accepted = search.improve(search_rounds if search_rounds is not None
                               else 4 * len(search.members))
     circles = []
@@ -222,13 +255,40 @@ def form_circles(mentees: Sequence[Mentee], facilitators: Sequence[Mentor], *,
         common = search.common_hours(circle, members_sorted)
         alignment = float(np.mean([scores[m, circle] for m in members_sorted]))
         diversity = search.distinct(members_sorted) / (len(attribute_names) * len(members_sorted))
+        hour_of_week, free_then = int(meeting_hour[circle]), len(members_sorted)
+        if hour_of_week >= 0:
+            # Now that the members are known, the facilitator's free hour that suits most of them.
+            free_count = np.where(facilitator_free[circle],
+                                  mentee_free[members_sorted].sum(axis=0), -1)
+            hour_of_week = int(np.argmax(free_count))
+            free_then = int(free_count[hour_of_week])
         circles.append(Circle(
             prepared.mentors[circle].id, tuple(prepared.mentees[m].id for m in members_sorted),
             _topic([mentee_profiles[m] for m in members_sorted], facilitator_profiles[circle]),
-            float(common), alignment, diversity))
+            float(common), alignment, diversity,
+            meeting_hour=hour_of_week if hour_of_week >= 0 else None, free_at_meeting=free_then))
     placed = {m for members in search.members.values() for m in members}
-    unmatched = tuple(prepared.mentees[m].id for m in range(n_mentees) if m not in placed)
+    left_out = [m for m in range(n_mentees) if m not in placed]
+    unmatched = tuple(prepared.mentees[m].id for m in left_out)
+    reasons = _reasons(left_out, scores, set(search.members), prepared.mentees)
     stats = {"swaps": float(accepted), "circles": float(len(circles)),
-             "with_common_time": float(sum(c.common_hours >= min_common_hours for c in circles))}
+             "with_common_time": float(sum(c.common_hours >= min_common_hours for c in circles)),
+             "free_at_meeting": float(sum(c.free_at_meeting for c in circles))}
     return CirclesResult(tuple(circles), unmatched, time.perf_counter() - started,
-                         "min-cost-flow+local-search", stats)
+                         "min-cost-flow+local-search", stats, reasons)
+
+
+def _reasons(left_out: Sequence[int], scores: npt.NDArray[np.float32], opened: set[int],
+             mentees: Sequence[Mentee]) -> dict[str, str]:
+    """Why each left-out mentee is in no circle, from the pairs the rules allow and the result.
+
+    Every open circle a left-out mentee may join is full (the flow places everyone it can), so
+    the reason is either no allowed facilitator, full circles, or circles that never opened.
+    """
+    reasons: dict[str, str] = {}
+    for mentee in left_out:
+        allowed = set(np.flatnonzero(np.isfinite(scores[mentee])).tolist())
+        reasons[mentees[mentee].id] = (NO_FACILITATOR if not allowed
+                                       else CIRCLES_FULL if allowed & opened
+                                       else CIRCLE_TOO_SMALL)
+    return reasons

@@ -17,14 +17,14 @@ import numpy as np
 from .availability import weekly
 from .circles import form_circles
 from .errors import InvalidInstance
-from .one_on_one import check_unique_ids, match_one_on_one, match_scores
+from .one_on_one import check_unique_ids, match_one_on_one, match_scores, score_pairs
 from .pairs import ExplicitPairs
 from .peer import match_peer_scores, match_peers
 from .people import FACTORS, Mentee, Mentor, Peer, Profile, Rules, WeeklySlot, Weights
 from .stable import match_stable, stable_on_space, stable_result
 
 __all__ = ["FORMAT", "parse_mentees", "parse_mentors", "parse_profile", "parse_rules", "parse_weights",
-           "solve_instance", "solve_json"]
+           "score_instance_pairs", "solve_instance", "solve_json"]
 
 FORMAT = "mentora.match/1"
 _T = TypeVar("_T")
@@ -294,6 +294,33 @@ def solve_instance(instance: object) -> dict[str, Any]:
         max_size=_typed(options.get("max_size", 7), int, "options.max_size"),
         min_common_hours=_typed(options.get("min_common_hours", 1), int,
                                 "options.min_common_hours")).to_json()
+
+
+def score_instance_pairs(instance: object, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Score and explain chosen ``(mentee, mentor)`` pairs of a profile instance (one-on-one).
+
+    Each result is a match object; a pair the hard rules forbid has ``"score": null``.
+
+    Examples
+    --------
+    >>> instance = {"format": "mentora.match/1", "weights": {"text": 0},
+    ...     "mentors": [{"id": "m1", "profile": {"skills_offered": {"sql": 3}}}],
+    ...     "mentees": [{"id": "e1", "profile": {"skills_wanted": {"sql": 1}}}]}
+    >>> [(m["mentor"], round(m["score"], 3), m["explanation"][0]["factor"])
+    ...  for m in score_instance_pairs(instance, [("e1", "m1")])]
+    [('m1', 0.479, 'skills')]
+    """
+    data = _object(instance, "instance", {
+        "format", "form", "objective", "mentors", "mentees", "people", "scores", "weights",
+        "rules", "options"})
+    if data.get("format") != FORMAT:
+        raise InvalidInstance(f"format must be {FORMAT!r}")
+    matches = score_pairs(parse_mentees(data.get("mentees")), parse_mentors(data.get("mentors")), pairs,
+                          weights=parse_weights(data.get("weights", {})),
+                          rules=parse_rules(data.get("rules", {})),
+                          text_vectors=_text_vectors(data.get("mentors"), data.get("mentees")))
+    return [match.to_json() | ({"score": None} if not np.isfinite(match.score) else {})
+            for match in matches]
 
 
 def _stable_scores(mentee_ids: list[str], capacities: Mapping[str, int],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,7 @@ from .results import Match, MatchResult
 from .scoring import ProfileScorer
 
 __all__ = ["MentorPairs", "check_unique_ids", "match_one_on_one", "match_scores",
-           "prepare_mentor_pairs", "text_vectors_for"]
+           "prepare_mentor_pairs", "score_pairs", "text_vectors_for"]
 
 TextVectors = Mapping[str, npt.NDArray[np.float32]]
 
@@ -181,6 +181,46 @@ def match_one_on_one(mentees: Sequence[Mentee], mentors: Sequence[Mentor], *,
 
 
 @collector_paused()
+def score_pairs(mentees: Sequence[Mentee], mentors: Sequence[Mentor],
+                pairs: Sequence[tuple[str, str]], *, weights: Weights | None = None,
+                rules: Rules | None = None, text_vectors: TextVectors | None = None,
+                embedder: TextEmbedder | None = None) -> list[Match]:
+    """Score and explain chosen ``(mentee, mentor)`` pairs exactly as a run would.
+
+    For pairs a coordinator sets by hand (a swap): the score and explanation come from the same
+    scorer as the solver's, over the same cohort. A pair the hard rules forbid scores ``-inf``
+    with no explanation. Capacities are ignored (the pair is already chosen).
+
+    Examples
+    --------
+    >>> mentors = [Mentor("ana", profile=Profile(skills_offered={"sql": 3})),
+    ...            Mentor("bo", capacity=0, profile=Profile(skills_offered={"go": 3}))]
+    >>> mentees = [Mentee("cy", Profile(skills_wanted={"sql": 1, "go": 1}))]
+    >>> [(m.mentor, round(m.score, 3), m.explanation[0].detail) for m in score_pairs(
+    ...     mentees, mentors, [("cy", "bo")], weights=Weights(text=0))]
+    [('bo', 0.354, ('go',))]
+    """
+    weights = weights or Weights()
+    rules = rules or Rules()
+    open_mentors = [replace(m, capacity=max(1, m.capacity), max_total=None) for m in mentors]
+    prepared = prepare_mentor_pairs(mentees, open_mentors, weights=weights, rules=rules,
+                                    text_vectors=text_vectors, embedder=embedder)
+    row_of = {m.id: index for index, m in enumerate(prepared.mentees)}
+    col_of = {m.id: index for index, m in enumerate(prepared.mentors)}
+    known = [(mentee, mentor) for mentee, mentor in pairs if mentee in row_of and mentor in col_of]
+    rows = np.array([row_of[mentee] for mentee, _ in known], dtype=np.int64)
+    cols = np.array([col_of[mentor] for _, mentor in known], dtype=np.int64)
+    scores = prepared.scorer.pair_scores(rows, cols) if known else np.zeros(0)
+    allowed = np.isfinite(scores)
+    explanations = iter(explain_pairs(
+        prepared.scorer, rows[allowed], cols[allowed], [m.profile for m in prepared.mentees],
+        [m.profile for m in prepared.mentors], rules))
+    found = {pair: Match(pair[0], pair[1], float(score), next(explanations) if ok else ())
+             for pair, score, ok in zip(known, scores.tolist(), allowed.tolist(), strict=True)}
+    # Pairs with someone the rules leave out entirely (e.g. an untrained mentor) are forbidden.
+    return [found.get(pair, Match(pair[0], pair[1], float("-inf"))) for pair in pairs]
+
+
 def match_scores(mentee_ids: Sequence[str], mentor_capacities: Mapping[str, int],
                  scores: Iterable[tuple[str, str, float]], *,
                  objective: Objective = "max_total") -> MatchResult:

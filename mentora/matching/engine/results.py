@@ -195,7 +195,9 @@ class Circle:
 
     ``common_hours`` is the weekly time every member and the facilitator are free together;
     ``alignment`` the mean member–facilitator score; ``diversity`` the mean share of distinct
-    values of the diversity attributes in the group.
+    values of the diversity attributes in the group. ``meeting_hour`` is the facilitator's
+    weekly meeting hour (UTC hour of the week, Monday 00:00 = 0; ``None`` without one) and
+    ``free_at_meeting`` how many members are free then.
     """
 
     facilitator: str
@@ -204,6 +206,8 @@ class Circle:
     common_hours: float
     alignment: float
     diversity: float
+    meeting_hour: int | None = None
+    free_at_meeting: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON object for this circle."""
@@ -214,18 +218,26 @@ class Circle:
             "common_hours": self.common_hours,
             "alignment": round(self.alignment, 6),
             "diversity": round(self.diversity, 6),
+            "meeting_hour": self.meeting_hour,
+            "free_at_meeting": self.free_at_meeting,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class CirclesResult:
-    """The outcome of circle formation with its alignment and diversity figures."""
+    """The outcome of circle formation with its alignment and diversity figures.
+
+    ``unmatched_reasons`` gives each left-out mentee's reason: ``no_facilitator_allowed`` (the
+    hard rules allow no facilitator), ``circles_full`` (every circle they may join is full) or
+    ``circle_too_small`` (no circle they may join reached the minimum size).
+    """
 
     circles: tuple[Circle, ...]
     unmatched: tuple[str, ...]
     seconds: float
     solver: str
     stats: dict[str, float] = field(default_factory=dict)
+    unmatched_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def mean_alignment(self) -> float:
@@ -246,6 +258,7 @@ class CirclesResult:
         return {
             "circles": [circle.to_json() for circle in self.circles],
             "unmatched": list(self.unmatched),
+            "unmatched_reasons": dict(self.unmatched_reasons),
             "matched_count": sum(len(circle.members) for circle in self.circles),
             "mean_alignment": round(self.mean_alignment, 6),
             "mean_diversity": round(self.mean_diversity, 6),
