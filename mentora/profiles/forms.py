@@ -19,8 +19,8 @@ class ProfileForm(forms.ModelForm[Profile]):
                                  help_text=_("Your availability below is in this zone."))
     languages = forms.MultipleChoiceField(
         label=_("Languages you can mentor in"), choices=LANGUAGE_CHOICES, required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list language-list"}),
+        help_text=_("Tick every language you could hold a mentoring conversation in."),
     )
     communication_preferences = forms.MultipleChoiceField(
         label=_("Ways you like to meet"), choices=Channel.choices, required=False,
