@@ -56,6 +56,9 @@ function enhance(picker) {
     const taken = chosenIds();
     const matches = skills.filter((skill) => !taken.has(skill.id)
       && (!query || skill.name.toLowerCase().includes(query) || skill.category.toLowerCase().includes(query)));
+    // Names that start with the query come first ("Negotiation" before "Contract negotiation").
+    const starts = (skill) => (skill.name.toLowerCase().startsWith(query) ? 0 : 1);
+    matches.sort((a, b) => starts(a) - starts(b));
     list.replaceChildren(...matches.slice(0, MAX_SHOWN).map((skill) => {
       const option = document.createElement("li");
       option.setAttribute("role", "option");
