@@ -19,6 +19,7 @@ from mentora.profiles.forms import DiversityForm, ProfileForm, SkillForm
 from mentora.profiles.languages import language_name
 from mentora.profiles.models import WEEKDAYS, DiversityAnswer, Profile, ProfileSkill, Skill
 
+
 def _skill_choices(organization: Any) -> list[tuple[str, list[tuple[int, str]]]]:
     skills = Skill.objects.available_to(organization).order_by("category", "name").values_list("category", "pk", "name")
     return [(category, [(pk, name) for _c, pk, name in rows]) for category, rows in groupby(skills, key=lambda r: r[0])]

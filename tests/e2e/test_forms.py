@@ -198,3 +198,80 @@ def test_a_touch_drag_paints_cells(browser, live_server, world: World):
     for hour in ("09", "10", "11"):
         expect(cell(page, f"Tuesday {hour}:00")).to_be_checked()
     context.close()
+
+
+def no_sideways_scroll(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_a_coordinator_approves_several_applications_after_a_summary_and_the_filters_stay(
+    page: Page, live_server, world: World
+):
+    """Tab "Applied" → select all shown, untick one → Approve + message → summary → confirm → done, filters kept."""
+    from mentora.programs.models import Enrollment
+    from tests.factories import EnrollmentFactory, MembershipFactory
+
+    people = [EnrollmentFactory(program=world.program, role="mentee", status="applied",
+                                membership=MembershipFactory(organization=world.org, user__full_name=f"Applicant {n}"))
+              for n in range(1, 5)]
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{world.program.pk}/enrollments/")
+    expect(page.get_by_role("heading", name="Enrolments: Career Growth")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Filter by status")
+    expect(tabs.get_by_role("link", name="Applied 5")).to_be_visible()
+    assert_accessible(page)
+    tabs.get_by_role("link", name="Applied 5").click()
+    expect(tabs.get_by_role("link", name="Applied 5")).to_have_attribute("aria-current", "page")
+    assert "status=applied" in page.url
+
+    page.get_by_role("checkbox", name="Select all shown").check()
+    expect(page.get_by_text("5 people selected.")).to_be_visible()
+    page.get_by_role("checkbox", name=f"Select {world.mentee.user.display_name}").uncheck()
+    expect(page.get_by_text("4 people selected.")).to_be_visible()
+    bulk = page.get_by_role("form", name="Decide for the people you select")
+    bulk.get_by_label("Decision").select_option(label="Approve")
+    bulk.get_by_label("Message to them (optional)").fill("Welcome to Career Growth!")
+    screenshot(page, "forms-enrollments-1280")
+    bulk.get_by_role("button", name="Review decision").click()
+
+    expect(page.get_by_role("heading", name="Confirm the decision")).to_be_visible()
+    expect(page.get_by_text("Approve 4 people; 4 emails will be sent.")).to_be_visible()
+    for person in people:
+        expect(page.get_by_role("region", name="People in this decision")).to_contain_text(person.membership.user.full_name)
+    assert Enrollment.objects.filter(pk__in=[p.pk for p in people], status="applied").count() == 4  # nothing yet
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_sideways_scroll(page)
+    screenshot(page, "forms-enrollments-confirm-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Confirm and send").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Approved 4 people; their emails are on their way.")
+    assert "status=applied" in page.url  # back on the list with the filters it had
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(tabs.get_by_role("link", name="Approved 5")).to_be_visible()  # with the mentor approved before
+    assert_accessible(page)
+    assert Enrollment.objects.filter(pk__in=[p.pk for p in people], status="approved", decided_by=world.coordinator.user).count() == 4
+    assert Enrollment.objects.get(pk=world.mentee_enrollment.pk).status == "applied"
+
+    # Coming back later, the filters are remembered.
+    page.goto(f"{live_server.url}/o/acme/programs/{world.program.pk}/")
+    page.get_by_role("link", name="Review enrolments").click()
+    expect(tabs.get_by_role("link", name="Applied 1")).to_have_attribute("aria-current", "page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, "forms-enrollments-390")
+
+
+def test_the_profile_form_at_desktop_and_phone_widths(page: Page, live_server, world: World, skills):
+    open_profile(page, live_server, "mentee@acme.test")
+    for name in ("Public speaking", "Coaching others"):
+        page.get_by_role("combobox", name="Add a skill you can offer").fill(name)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+    screenshot(page, "forms-profile-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, "forms-profile-390")
