@@ -156,6 +156,7 @@ def test_a_coordinator_approves_an_application_and_the_mentee_sees_it(page: Page
 
     row = page.locator(f"#enrollment-{world.mentee_enrollment.pk}")
     expect(row).to_contain_text("Applied")
+    row.locator("summary").click()  # the single decision folds away beside the bulk one
     row.get_by_label(f"Decision for {mentee_name}").select_option(label="Approve")
     row.get_by_label("Message (optional)").fill("Welcome aboard! Your mentor will reach out this week.")
     row.get_by_role("button", name="Save decision").click()
