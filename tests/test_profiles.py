@@ -140,3 +140,64 @@ def test_the_database_refuses_a_job_level_out_of_range(world, level):
     profile.level = level
     with pytest.raises(IntegrityError), transaction.atomic():
         profile.save()
+
+
+def test_the_profile_form_shows_saved_skills_as_chips_with_their_level_and_a_remove_box(world, as_mentee):
+    """No 13 dropdowns: each saved skill is one chip (name, level, remove) plus a single "add" select."""
+    as_mentee.post(reverse("profiles:edit", args=["acme"]), profile_post())
+    offered = list(ProfileSkill.objects.filter(profile__membership=world.mentee, direction="offered").select_related("skill"))
+    page = as_mentee.get(reverse("profiles:edit", args=["acme"])).content.decode()
+    for chosen in offered:
+        assert f'data-skill-id="{chosen.skill_id}"' in page and chosen.skill.name in page
+        assert f'name="offered_remove" value="{chosen.skill_id}"' in page
+        assert f'id="offered-level-{chosen.skill_id}" name="offered_level"' in page
+    assert page.count('name="offered_skill"') == len(offered) + 1  # the chips and one "add" select
+    assert page.count("— choose a skill —") == 2  # one "add" select per direction, not 3 blank rows each
+
+
+def test_a_ticked_remove_box_drops_that_skill(world, as_mentee):
+    s = skill_ids(3)
+    url = reverse("profiles:edit", args=["acme"])
+    as_mentee.post(url, profile_post())
+    as_mentee.post(url, profile_post(offered_skill=[str(s[0]), str(s[1]), ""], offered_level=["3", "4", "2"],
+                                     offered_remove=[str(s[0])]))
+    assert list(ProfileSkill.objects.filter(profile__membership=world.mentee, direction="offered")
+                .values_list("skill_id", "level")) == [(s[1], 4)]
+
+
+def test_a_skill_chosen_twice_is_refused_by_name_and_nothing_changes(world, as_mentee):
+    s = skill_ids(1)
+    name = Skill.objects.get(pk=s[0]).name
+    response = as_mentee.post(reverse("profiles:edit", args=["acme"]),
+                              profile_post(offered_skill=[str(s[0]), str(s[0])], offered_level=["2", "4"]))
+    assert response.status_code == 422
+    assert f"“{name}” is chosen twice" in response.content.decode()
+    assert not ProfileSkill.objects.filter(profile__membership=world.mentee).exists()
+    assert Profile.objects.get(membership=world.mentee).headline == ""  # all-or-nothing
+
+
+def test_skills_and_levels_out_of_step_are_refused(world, as_mentee):
+    s = skill_ids(2)
+    response = as_mentee.post(reverse("profiles:edit", args=["acme"]),
+                              profile_post(offered_skill=[str(s[0]), str(s[1])], offered_level=["2"]))
+    assert response.status_code == 422
+    assert "The skills were not understood" in response.content.decode()
+    assert not ProfileSkill.objects.filter(profile__membership=world.mentee).exists()
+
+
+def test_the_set_skills_service_refuses_duplicates_for_every_caller(world):
+    from mentora.core.errors import DomainError
+    from mentora.profiles.services import set_skills
+
+    s = skill_ids(1)
+    profile = Profile.objects.get(membership=world.mentee)
+    with pytest.raises(DomainError, match="chosen twice"):
+        set_skills(profile=profile, direction="wanted", skills=[(s[0], 1), (s[0], 3)])
+
+
+def test_languages_are_checkboxes_not_a_ctrl_click_multi_select(world, as_mentee):
+    as_mentee.post(reverse("profiles:edit", args=["acme"]), profile_post(languages=["pt", "en"]))
+    page = as_mentee.get(reverse("profiles:edit", args=["acme"])).content.decode()
+    assert "<select multiple" not in page and "Ctrl" not in page
+    assert 'type="checkbox" name="languages" value="pt"' in page
+    assert sorted(Profile.objects.get(membership=world.mentee).languages) == ["en", "pt"]

@@ -119,3 +119,22 @@ def test_the_home_page_does_not_grow_with_mentorships_meetings_or_requests(world
         assert page.count('class="card mentorship-card"') >= 8 and page.count("data-kind=") >= 8 * 3
     if role == "coordinator":
         assert page.count('class="card program-card') >= 8
+
+
+def test_the_filtered_enrolment_review_and_its_bulk_summary_do_not_grow_with_rows(world: World) -> None:
+    """Status tabs with counts, search and role filters, and the confirmation of a bulk decision."""
+    client = client_for(world.coordinator)
+    review = reverse("programs:enrollments", args=["acme", world.program.pk]) + "?status=applied&role=mentee&q=e"
+    decide = reverse("programs:enrollments_decide", args=["acme", world.program.pk])
+
+    def summary() -> object:
+        ids = list(world.program.enrollments.filter(status="applied").values_list("pk", flat=True))
+        return client.post(decide, {"enrollment": ids, "decision": "approve"})
+
+    grow(world, 3)
+    client.get(review)  # the first visit stores the filters in the session; later ones only read them
+    small_review, small_summary = count_queries(lambda: client.get(review)), count_queries(summary)
+    grow(world, 15)
+    assert count_queries(lambda: client.get(review)) == small_review
+    assert count_queries(summary) == small_summary
+    assert small_review <= 25 and small_summary <= 15

@@ -19,8 +19,8 @@ class ProfileForm(forms.ModelForm[Profile]):
                                  help_text=_("Your availability below is in this zone."))
     languages = forms.MultipleChoiceField(
         label=_("Languages you can mentor in"), choices=LANGUAGE_CHOICES, required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        help_text=_("Tick every language you could hold a mentoring conversation in."),
     )
     communication_preferences = forms.MultipleChoiceField(
         label=_("Ways you like to meet"), choices=Channel.choices, required=False,
@@ -52,6 +52,11 @@ class ProfileForm(forms.ModelForm[Profile]):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk:
             self.fields["interests_text"].initial = ", ".join(self.instance.interests or [])
+            # The languages already chosen come first, so a long list never hides them.
+            spoken = set(self.instance.languages or [])
+            languages = self.fields["languages"]
+            assert isinstance(languages, forms.MultipleChoiceField)
+            languages.choices = sorted(LANGUAGE_CHOICES, key=lambda choice: choice[0] not in spoken)
 
     def clean_interests_text(self) -> list[str]:
         raw: str = self.cleaned_data.get("interests_text", "")

@@ -47,8 +47,18 @@ def update_profile(*, profile: Profile, **fields: Any) -> Profile:
 def set_skills(
     *, profile: Profile, direction: str, skills: Iterable[tuple[int, int]]
 ) -> list[ProfileSkill]:
-    """Replace the profile's skills in one direction with (skill_id, level) pairs."""
-    pairs = dict(skills)
+    """Replace the profile's skills in one direction with (skill_id, level) pairs.
+
+    Each skill appears once per direction; a repeated one is refused (naming it) rather than
+    silently keeping one of its levels.
+    """
+    chosen = list(skills)
+    pairs = dict(chosen)
+    if len(pairs) != len(chosen):
+        ids = [skill_id for skill_id, _level in chosen]
+        repeated = next(skill_id for skill_id in ids if ids.count(skill_id) > 1)
+        name = Skill.objects.filter(pk=repeated).values_list("name", flat=True).first() or str(repeated)
+        raise DomainError(_("“%(skill)s” is chosen twice; keep it once, with one level.") % {"skill": name}, field="skills")
     allowed = set(
         Skill.objects.available_to(profile.membership.organization)
         .filter(pk__in=list(pairs)).values_list("pk", flat=True)

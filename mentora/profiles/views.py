@@ -19,8 +19,6 @@ from mentora.profiles.forms import DiversityForm, ProfileForm, SkillForm
 from mentora.profiles.languages import language_name
 from mentora.profiles.models import WEEKDAYS, DiversityAnswer, Profile, ProfileSkill, Skill
 
-BLANK_SKILL_ROWS = 3
-
 
 def _skill_choices(organization: Any) -> list[tuple[str, list[tuple[int, str]]]]:
     skills = Skill.objects.available_to(organization).order_by("category", "name").values_list("category", "pk", "name")
@@ -28,25 +26,36 @@ def _skill_choices(organization: Any) -> list[tuple[str, list[tuple[int, str]]]]
 
 
 def _parse_skills(post: QueryDict, direction: str) -> list[tuple[int, int]]:
+    """(skill_id, level) pairs posted by the picker: chips plus the "add" row, minus removed chips.
+
+    Each chip posts ``<direction>_skill`` and ``<direction>_level`` side by side; without
+    JavaScript a ticked ``<direction>_remove`` box drops a chip and the add row's select adds one.
+    """
     ids = post.getlist(f"{direction}_skill")
     levels = post.getlist(f"{direction}_level")
+    if len(ids) != len(levels):
+        raise DomainError(_("The skills were not understood; please choose them again."), field="skills")
+    removed = set(post.getlist(f"{direction}_remove"))
     pairs: list[tuple[int, int]] = []
-    for raw_id, raw_level in zip(ids, levels, strict=False):
-        if not raw_id:
+    for raw_id, raw_level in zip(ids, levels, strict=True):
+        if not raw_id or raw_id in removed:
             continue
         try:
-            pairs.append((int(raw_id), int(raw_level or 2)))
+            pairs.append((int(raw_id), int(raw_level or ProfileSkill.Level.INTERMEDIATE)))
         except ValueError:
             raise DomainError(_("Choose skills from the list."), field="skills") from None
     return pairs
 
 
-def _skill_rows(profile: Profile, direction: str, posted: list[tuple[int, int]] | None) -> list[dict[str, int | None]]:
-    if posted is not None:
-        rows: list[dict[str, int | None]] = [{"skill": s, "level": lv} for s, lv in posted]
-    else:
-        rows = [{"skill": s.skill_id, "level": s.level} for s in profile.skills.all() if s.direction == direction]
-    return rows + [{"skill": None, "level": 2}] * BLANK_SKILL_ROWS
+def _chips(
+    profile: Profile, direction: str, posted: list[tuple[int, int]] | None, names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The skills shown as chips: what was posted (re-shown after an error) or what is saved."""
+    if posted is None:
+        posted = [(s.skill_id, s.level) for s in profile.skills.all() if s.direction == direction]
+    # A refused id (another organization's skill, a made-up number) has no name here: it is
+    # dropped from the chips, and the error above the form says why.
+    return [{"skill": pk, "name": names[pk], "level": level} for pk, level in posted if pk in names]
 
 
 @org_view()
@@ -96,12 +105,14 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         for day, label in WEEKDAYS
     ]
     has_errors = bool(form.errors or diversity_form.errors or skill_error)
+    skill_choices = _skill_choices(organization)
+    names = {pk: name for _category, options in skill_choices for pk, name in options}
     return render(request, "profiles/edit.html", {
         "form": form, "diversity_form": diversity_form, "profile": profile, "grid": grid,
-        "hours": GRID_HOURS, "skill_choices": _skill_choices(organization), "skill_error": skill_error,
-        "levels": ProfileSkill.Level.choices,
-        "offered_rows": _skill_rows(profile, "offered", posted_skills["offered"]),
-        "wanted_rows": _skill_rows(profile, "wanted", posted_skills["wanted"]),
+        "hours": GRID_HOURS, "skill_choices": skill_choices, "skill_error": skill_error,
+        "levels": ProfileSkill.Level.choices, "default_level": ProfileSkill.Level.INTERMEDIATE,
+        "offered_chips": _chips(profile, "offered", posted_skills["offered"], names),
+        "wanted_chips": _chips(profile, "wanted", posted_skills["wanted"], names),
         "diversity_keys": diversity_form.attribute_keys,
     }, status=422 if has_errors else 200)
 

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from mentora.core.timebounds import SupportedDatesMixin
 from mentora.profiles.models import Profile
 from mentora.programs.models import (
+    Enrollment,
     EnrollmentQuestion,
     EnrollmentRole,
     Program,
     QuestionKind,
 )
+from mentora.programs.services import MAX_BULK_DECISIONS
 
 # The settings each form of mentoring ignores: one-on-one pairs have no circles; peers have no mentors.
 NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
@@ -118,6 +120,31 @@ class DecisionForm(forms.Form):
     )
     message = forms.CharField(label=_("Message to the person (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkDecisionForm(DecisionForm):
+    """One decision (and message) for several of a program's applications."""
+
+    enrollment = forms.ModelMultipleChoiceField(
+        queryset=Enrollment.objects.none(), label=_("People"),
+        error_messages={
+            "required": _("Select at least one person."),
+            "invalid_choice": _("Some of the people selected are not in this program."),
+            "invalid_pk_value": _("Some of the people selected are not in this program."),
+        },
+    )
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enrollment"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = program.enrollments.select_related("membership__user").order_by("membership__user__full_name", "pk")
+
+    def clean_enrollment(self) -> Any:
+        chosen = self.cleaned_data["enrollment"]
+        if len(chosen) > MAX_BULK_DECISIONS:
+            raise forms.ValidationError(_("Decide at most %(n)d people at once.") % {"n": MAX_BULK_DECISIONS})
+        return chosen
 
 
 class CapacityForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -244,6 +245,40 @@ def decide_enrollment(*, enrollment: Enrollment, decision: str, message: str, de
         url=reverse("programs:detail", args=[program.organization.slug, program.pk]),
     )
     return locked
+
+
+MAX_BULK_DECISIONS = 200
+
+
+@transaction.atomic
+def decide_enrollments(
+    *, program: Program, enrollment_ids: Iterable[int], decision: str, message: str, decided_by: User
+) -> list[Enrollment]:
+    """Give several of a program's applications the same decision: all of them, or none.
+
+    Each one goes through `decide_enrollment` (audited, the person notified and emailed after
+    commit). If any is refused — withdrawn meanwhile, not in this program — the whole batch is
+    rolled back, so no decision is saved and no email leaves.
+    """
+    wanted = set(enrollment_ids)
+    if not wanted:
+        raise DomainError(_("Select at least one person."), field="enrollment")
+    if len(wanted) > MAX_BULK_DECISIONS:
+        raise DomainError(_("Decide at most %(n)d people at once.") % {"n": MAX_BULK_DECISIONS}, field="enrollment")
+    if decision not in DECISIONS:
+        raise DomainError(_("Choose approve, waitlist or not this time."), field="decision")
+    chosen = list(program.enrollments.filter(pk__in=wanted).select_related("membership__user").order_by("pk"))
+    if len(chosen) != len(wanted):
+        raise DomainError(_("Some of the people selected are not in this program."), field="enrollment")
+    decided: list[Enrollment] = []
+    for enrollment in chosen:
+        try:
+            decided.append(decide_enrollment(enrollment=enrollment, decision=decision, message=message, decided_by=decided_by))
+        except Conflict as error:
+            name = enrollment.membership.user.display_name
+            raise Conflict(_("%(name)s: %(reason)s Nothing was saved; unselect them and try again.")
+                           % {"name": name, "reason": error.message}) from error
+    return decided
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programs/<int:program_id>/questions/<int:question_id>/delete/", views.question_delete, name="question_delete"),
     path("programs/<int:program_id>/enroll/", views.program_enroll, name="enroll"),
     path("programs/<int:program_id>/enrollments/", views.program_enrollments, name="enrollments"),
+    path("programs/<int:program_id>/enrollments/decide/", views.enrollments_bulk_decide, name="enrollments_decide"),
     path("enrollments/<int:enrollment_id>/decide/", views.enrollment_decide, name="enrollment_decide"),
     path("enrollments/<int:enrollment_id>/withdraw/", views.enrollment_withdraw, name="enrollment_withdraw"),
     path("enrollments/<int:enrollment_id>/capacity/", views.enrollment_capacity, name="enrollment_capacity"),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, access_enrollment, access_program, org_view, visible_programs
 from mentora.core.errors import DomainError
 from mentora.programs import services
 from mentora.programs.forms import (
+    BulkDecisionForm,
     CapacityForm,
     DecisionForm,
     ProgramForm,
@@ -182,22 +186,125 @@ def program_enroll(request: AuthedRequest, program_id: int) -> HttpResponse:
     return render(request, "programs/enroll.html", {"program": program, "form": form}, status=422 if form.errors else 200)
 
 
-@org_view(role="coordinator")
-def program_enrollments(request: AuthedRequest, program_id: int) -> HttpResponse:
-    program = access_program(request.membership, program_id, manage=True)
-    enrollments = program.enrollments.select_related("membership__user", "membership__profile").order_by("status", "created_at")
+ENROLLMENT_FILTERS_SESSION_KEY = "enrollment_filters"
+
+
+def _enrollment_filters(request: AuthedRequest, program: Program) -> dict[str, str]:
+    """The review page's filters from the query, kept valid (unknown values mean "all")."""
     status = request.GET.get("status", "")
     role = request.GET.get("role", "")
-    if status:
-        enrollments = enrollments.filter(status=status)
-    if role:
-        enrollments = enrollments.filter(role=role)
-    page = Paginator(enrollments, 50).get_page(request.GET.get("page"))
+    return {
+        "status": status if status in EnrollmentStatus.values else "",
+        "role": role if role in program.roles_offered else "",
+        "q": " ".join(request.GET.get("q", "").split())[:100],
+    }
+
+
+def _filtered_enrollments(program: Program, filters: dict[str, str]) -> QuerySet[Enrollment]:
+    """The program's enrolments matching the role and search filters (not the status: the tabs count each)."""
+    enrollments = program.enrollments.all()
+    if filters["role"]:
+        enrollments = enrollments.filter(role=filters["role"])
+    if filters["q"]:
+        q = filters["q"]
+        enrollments = enrollments.filter(
+            Q(membership__user__full_name__icontains=q) | Q(membership__user__email__icontains=q)
+            | Q(membership__profile__department__icontains=q)
+        )
+    return enrollments
+
+
+@org_view(role="coordinator")
+def program_enrollments(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """Review applications: status tabs with counts, role and name filters, one or many decisions.
+
+    The filters live in the query string (shareable, back button) and are remembered in the
+    session per program: coming back to the bare page restores the last ones.
+    """
+    program = access_program(request.membership, program_id, manage=True)
+    remembered: dict[str, dict[str, str]] = request.session.get(ENROLLMENT_FILTERS_SESSION_KEY, {})
+    if not request.GET and remembered.get(str(program.pk)):
+        return redirect(f"{request.path}?{urlencode(remembered[str(program.pk)])}")
+    filters = _enrollment_filters(request, program)
+    kept = {key: value for key, value in filters.items() if value}
+    if remembered.get(str(program.pk), {}) != kept:
+        request.session[ENROLLMENT_FILTERS_SESSION_KEY] = {**remembered, str(program.pk): kept}
+    matching = _filtered_enrollments(program, filters)
+    counts = matching.aggregate(
+        **{"n_all": Count("pk")},
+        **{f"n_{status}": Count("pk", filter=Q(status=status)) for status in EnrollmentStatus.values},
+    )
+    shown = matching.filter(status=filters["status"]) if filters["status"] else matching
+    page = Paginator(
+        shown.select_related("membership__user", "membership__profile").order_by("status", "created_at", "pk"), 50,
+    ).get_page(request.GET.get("page"))
     questions = {str(q.pk): q.text for q in program.questions.all()}
+    tabs = [
+        {"label": label, "count": counts[f"n_{value or 'all'}"], "current": value == filters["status"],
+         "query": urlencode({**kept, "status": value})}
+        for value, label in [("", _("All")), *EnrollmentStatus.choices]
+        if value in ("", filters["status"]) or counts[f"n_{value}"]
+    ]
     return render(request, "programs/enrollments.html", {
-        "program": program, "page": page, "status": status, "role": role, "questions": questions,
-        "decision_form": DecisionForm(), "statuses": EnrollmentStatus.choices,
+        "program": program, "page": page, "filters": filters, "questions": questions, "tabs": tabs,
+        "query": urlencode(kept), "decision_form": DecisionForm(), "bulk_form": DecisionForm(prefix="bulk"),
+        "is_filtered": bool(kept),
     })
+
+
+@require_POST
+@org_view(role="coordinator")
+def enrollments_bulk_decide(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """Several applications, one decision: first a summary to confirm, then all of them or none."""
+    program = access_program(request.membership, program_id, manage=True)
+    form = BulkDecisionForm(request.POST, program=program)
+    error = ""
+    status = 200
+    if form.is_valid():
+        chosen = list(form.cleaned_data["enrollment"])
+        decision = form.cleaned_data["decision"]
+        if request.POST.get("confirm") == "yes":
+            try:
+                decided = services.decide_enrollments(
+                    program=program, enrollment_ids=[e.pk for e in chosen], decision=decision,
+                    message=form.cleaned_data["message"], decided_by=request.user,
+                )
+            except DomainError as domain_error:
+                error, status = domain_error.message, domain_error.status_code
+            else:
+                messages.success(request, _bulk_done(decision, len(decided)))
+                return redirect("programs:enrollments", org=program.organization.slug, program_id=program.pk)
+        withdrawn = [e for e in chosen if e.status == EnrollmentStatus.WITHDRAWN]
+        if withdrawn and not error:
+            error, status = _("%(names)s withdrew, so no decision can be sent to them: go back and unselect them.") % {
+                "names": ", ".join(e.membership.user.display_name for e in withdrawn)}, 409
+    else:
+        chosen, decision, status = [], "", 422
+    return render(request, "programs/enrollments_confirm.html", {
+        "program": program, "form": form, "chosen": chosen, "decision": decision, "error": error,
+        "summary": _bulk_summary(decision, len(chosen)) if chosen else "",
+    }, status=status)
+
+
+def _bulk_summary(decision: str, n: int) -> str:
+    action = {
+        "approve": ngettext("Approve %(n)d person", "Approve %(n)d people", n),
+        "waitlist": ngettext("Put %(n)d person on the waiting list", "Put %(n)d people on the waiting list", n),
+        "reject": ngettext("Tell %(n)d person “not this time”", "Tell %(n)d people “not this time”", n),
+    }[decision] % {"n": n}
+    emails = ngettext("%(n)d email will be sent.", "%(n)d emails will be sent.", n) % {"n": n}
+    return f"{action}; {emails}"
+
+
+def _bulk_done(decision: str, n: int) -> str:
+    return {
+        "approve": ngettext("Approved %(n)d person; the email is on its way.",
+                            "Approved %(n)d people; their emails are on their way.", n),
+        "waitlist": ngettext("Put %(n)d person on the waiting list; the email is on its way.",
+                             "Put %(n)d people on the waiting list; their emails are on their way.", n),
+        "reject": ngettext("Told %(n)d person “not this time”; the email is on its way.",
+                           "Told %(n)d people “not this time”; their emails are on their way.", n),
+    }[decision] % {"n": n}
 
 
 @require_POST

@@ -1,20 +1,6 @@
 // Small progressive enhancements; every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
-  // Availability grid: drag across cells to tick several at once.
-  document.querySelectorAll("[data-avail-grid]").forEach((grid) => {
-    let painting = null;
-    grid.addEventListener("mousedown", (event) => {
-      const box = event.target.closest(".avail-cell")?.querySelector("input");
-      if (!box) return;
-      painting = !box.checked;
-    });
-    grid.addEventListener("mouseover", (event) => {
-      if (painting === null || event.buttons !== 1) return;
-      const box = event.target.closest(".avail-cell")?.querySelector("input");
-      if (box) box.checked = painting;
-    });
-    document.addEventListener("mouseup", () => { painting = null; });
-  });
+  // The availability grid lives in availability-grid.js (loaded by the profile page).
   // Program form: picking a purpose template pre-fills the settings.
   const purpose = document.querySelector("[data-purpose-presets]");
   if (purpose) {

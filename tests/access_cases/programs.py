@@ -21,6 +21,8 @@ CASES: list[Case] = [
     Case("programs:enrollments", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("programs:enrollment_decide", lambda w: ["acme", w.mentee_enrollment.pk], {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT},
          "post", lambda w: {"decision": "waitlist"}),
+    Case("programs:enrollments_decide", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": REDIRECT, "admin": REDIRECT},
+         "post", lambda w: {"decision": "waitlist", "enrollment": [w.mentee_enrollment.pk], "confirm": "yes"}),
     Case("programs:enrollment_withdraw", lambda w: ["acme", w.mentee_enrollment.pk],
          {**dict.fromkeys(ROLES, MISSING), "anonymous": REDIRECT, "mentee": REDIRECT}, "post"),
     Case("programs:enrollment_capacity", lambda w: ["acme", w.mentor_enrollment.pk],
