@@ -26,7 +26,10 @@ document.addEventListener("DOMContentLoaded", () => {
       const toast = button.closest("[data-toast]");
       const region = toast.parentElement;
       toast.remove();
-      if (region && !region.querySelector("[data-toast]")) document.getElementById("main")?.focus();
+      if (region && !region.querySelector("[data-toast]")) {
+        region.remove();
+        document.getElementById("main")?.focus();
+      }
     });
   });
 
