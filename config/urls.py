@@ -1,11 +1,15 @@
 """URL map: each app owns its URLs; organization pages live under /o/<org>/."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from config.api import api
 
 urlpatterns = [
+    # Browsers and tools ask for /favicon.ico whatever the page links; send them to the static file.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("mentora.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("mentora.accounts.urls")),

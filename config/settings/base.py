@@ -225,6 +225,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 MENTORA_IMPORT_MAX_ROWS = int(os.environ.get("MENTORA_IMPORT_MAX_ROWS", "20000"))
 # Goal evidence files: stored privately (never under MEDIA_URL), at most this many bytes each.
 MENTORA_EVIDENCE_MAX_BYTES = int(os.environ.get("MENTORA_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Profile photos and organization logos (JPEG/PNG/WebP, re-encoded; served only to the organization).
+MENTORA_IMAGE_MAX_BYTES = int(os.environ.get("MENTORA_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -35,7 +35,7 @@ def get_membership(user: Any, org_slug: str) -> Membership:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     try:
-        return Membership.objects.select_related("organization", "profile").get(
+        return Membership.objects.select_related("organization", "profile", "user").get(
             user=user, organization__slug=org_slug, is_active=True
         )
     except Membership.DoesNotExist:

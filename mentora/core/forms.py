@@ -25,3 +25,20 @@ class DiversitySettingsForm(forms.Form):
             self.fields[f"use_{attribute.key}"] = forms.ChoiceField(
                 label=attribute.label, choices=DiversityUse.choices, initial=DiversityUse.NOT_STORED
             )
+
+
+class BrandingForm(forms.Form):
+    """The organization's accent colour and logo (checked in branding.set_organization_branding)."""
+
+    accent_color = forms.CharField(
+        label=_("Accent colour"), required=False, max_length=7,
+        widget=forms.TextInput(attrs={"placeholder": "#0f6b62", "pattern": "#?[0-9a-fA-F]{3,6}", "size": 8}),
+        help_text=_("A hex code such as #0f6b62. White text sits on it, so it must be dark enough (4.5:1). "
+                    "Leave empty for Mentora's teal."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"), required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("A JPEG, PNG or WebP image up to 5 MB; shown in the header at most 120 pixels high."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def organization_logo_path(instance: Organization, filename: str) -> str:
+    """A random name per upload; the extension is the one we encoded, not the upload's."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "png"
+    return f"organization-logos/{instance.pk}/{uuid4().hex}.{extension}"
 
 
 class Organization(models.Model):
@@ -21,10 +28,20 @@ class Organization(models.Model):
         default=False,
         help_text=_("Show the consented diversity questions on profiles."),
     )
+    # Branding: the logo is served to members by `core:organization_logo` (never under MEDIA_URL);
+    # the accent colour carries white text, so it must reach 4.5:1 against white (checked on save).
+    logo = models.FileField(_("logo"), upload_to=organization_logo_path, max_length=200, blank=True)
+    accent_color = models.CharField(_("accent colour"), max_length=7, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accent_color="") | Q(accent_color__regex=r"^#[0-9a-f]{6}$"),
+                name="organization_accent_color_hex",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

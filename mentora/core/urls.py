@@ -21,4 +21,6 @@ urlpatterns = [
     path("deliveries/failed/", deliveries.platform_failed_deliveries, name="platform_failed_deliveries"),
     path("deliveries/<int:entry_id>/retry/", deliveries.platform_failed_delivery_retry,
          name="platform_failed_delivery_retry"),
+    path("o/<slug:org>/settings/look/", views.organization_branding, name="organization_branding"),
+    path("o/<slug:org>/logo/", views.organization_logo, name="organization_logo"),
 ]

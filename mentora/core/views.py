@@ -11,13 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from mentora.accounts.models import Membership, User
 from mentora.accounts.services import create_organization
 from mentora.core.access import AuthedRequest, org_view
+from mentora.core.branding import set_organization_branding
 from mentora.core.errors import DomainError
-from mentora.core.forms import DiversitySettingsForm, OrganizationForm
+from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm
 from mentora.core.health import readiness
+from mentora.core.images import CONTENT_TYPES
 from mentora.core.models import AuditEvent
 from mentora.profiles.models import DiversityPolicy
 from mentora.profiles.services import set_diversity_policy
@@ -105,4 +108,46 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
         )
         messages.success(request, _("Settings saved."))
         return redirect("core:organization_settings", org=organization.slug)
-    return render(request, "core/organization_settings.html", {"form": form})
+    branding_form = BrandingForm(initial={"accent_color": organization.accent_color})
+    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form})
+
+
+@require_POST
+@org_view(role="admin")
+def organization_branding(request: AuthedRequest) -> HttpResponse:
+    """Save the accent colour and logo; a colour too light for white text or a bad file is refused (422)."""
+    organization = request.membership.organization
+    branding_form = BrandingForm(request.POST, request.FILES)
+    if branding_form.is_valid():
+        try:
+            set_organization_branding(
+                organization=organization, accent_color=branding_form.cleaned_data["accent_color"],
+                logo=branding_form.cleaned_data["logo"], remove_logo=branding_form.cleaned_data["remove_logo"],
+                changed_by=request.user,
+            )
+        except DomainError as error:
+            organization.refresh_from_db()
+            branding_form.add_error("logo" if error.field == "image" else "accent_color", error.message)
+        else:
+            messages.success(request, _("Look saved."))
+            return redirect("core:organization_settings", org=organization.slug)
+    uses = dict(DiversityPolicy.objects.filter(organization=organization).values_list("attribute", "use"))
+    form = DiversitySettingsForm(initial={"diversity_enabled": organization.diversity_enabled}
+                                 | {f"use_{k}": v for k, v in uses.items()})
+    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form},
+                  status=422)
+
+
+@require_GET
+@org_view()
+def organization_logo(request: AuthedRequest) -> HttpResponse:
+    """The organization's logo, for its members (the header shows it)."""
+    logo = request.membership.organization.logo
+    if not logo:
+        raise Http404
+    extension = logo.name.rsplit(".", 1)[-1]
+    with logo.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -105,3 +105,13 @@ class DiversityForm(forms.Form):
 class SkillForm(forms.Form):
     name = forms.CharField(label=_("Skill name"), max_length=120)
     category = forms.CharField(label=_("Category"), max_length=120, required=False, initial="Other")
+
+
+class PhotoForm(forms.Form):
+    """Upload a profile photo (the checks and resizing happen in services.set_profile_photo)."""
+
+    photo = forms.FileField(
+        label=_("Photo"), required=True,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("A JPEG, PNG or WebP image up to 5 MB. We crop it to a square and shrink it to 256 pixels."),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from django.db import models
 from django.db.models import Q
@@ -72,8 +73,18 @@ class ProfileQuerySet(models.QuerySet["Profile"]):
         return self.filter(membership__organization=organization, membership__is_active=True)
 
 
+def profile_photo_path(instance: Profile, filename: str) -> str:
+    """A random name per upload (so a changed photo gets a new URL); the extension is ours, not the upload's."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "jpg"
+    return f"profile-photos/{instance.membership_id}/{uuid4().hex}.{extension}"
+
+
 class Profile(models.Model):
-    """A person's profile in one organization."""
+    """A person's profile in one organization.
+
+    The photo lives in the default storage under a random name and is never published under
+    MEDIA_URL: `profiles:photo` serves it to members of the same organization only.
+    """
 
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
     headline = models.CharField(_("headline"), max_length=160, blank=True)
@@ -101,6 +112,7 @@ class Profile(models.Model):
     session_length_minutes = models.PositiveSmallIntegerField(
         _("session length"), choices=SESSION_LENGTHS, null=True, blank=True
     )
+    photo = models.FileField(_("photo"), upload_to=profile_photo_path, max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProfileQuerySet.as_manager()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
 from mentora.core.errors import DomainError, NotAllowed
+from mentora.core.images import process_image
 from mentora.core.models import Organization, record_audit_event
 from mentora.profiles.availability import cells_to_slots
 from mentora.profiles.diversity import ATTRIBUTES_BY_KEY
@@ -149,3 +152,22 @@ def add_skill(*, organization: Organization, name: str, category: str, added_by:
     skill = Skill.objects.create(organization=organization, name=name, category=category or "Other")
     record_audit_event(organization=organization, actor=added_by, action="skill.create", target=skill)
     return skill
+
+
+PHOTO_SIZE = 256
+
+
+@transaction.atomic
+def set_profile_photo(*, profile: Profile, upload: UploadedFile | None) -> Profile:
+    """Replace the profile's photo with ``upload`` (checked, cropped square, ≤ 256 px), or remove it (None)."""
+    processed = process_image(upload, max_width=PHOTO_SIZE, max_height=PHOTO_SIZE, square=True) if upload else None
+    old_name = profile.photo.name if profile.photo else ""
+    if processed is not None:
+        profile.photo.save(f"photo.{processed.extension}", ContentFile(processed.content), save=False)
+    else:
+        profile.photo = ""  # type: ignore[assignment]
+    profile.save(update_fields=["photo", "updated_at"])
+    if old_name:
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return profile

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
+from mentora.core.images import CONTENT_TYPES
 from mentora.profiles import services
 from mentora.profiles.availability import GRID_HOURS, cell_key, slots_to_cells
-from mentora.profiles.forms import DiversityForm, ProfileForm, SkillForm
+from mentora.profiles.forms import DiversityForm, PhotoForm, ProfileForm, SkillForm
 from mentora.profiles.languages import language_name
 from mentora.profiles.models import WEEKDAYS, DiversityAnswer, Profile, ProfileSkill, Skill
 
@@ -130,6 +132,46 @@ def profile_detail(request: AuthedRequest, member_id: int) -> HttpResponse:
         "languages": [language_name(code) for code in profile.languages],
         "is_self": member.pk == request.membership.pk,
     })
+
+
+@org_view()
+def profile_photo(request: AuthedRequest) -> HttpResponse:
+    """Upload, replace or remove your own photo (shown instead of your initials)."""
+    membership = request.membership
+    profile = Profile.objects.get(membership=membership)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "remove" in request.POST:
+        services.set_profile_photo(profile=profile, upload=None)
+        messages.success(request, _("Photo removed; your initials show instead."))
+        return redirect("profiles:photo_edit", org=membership.organization.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_profile_photo(profile=profile, upload=form.cleaned_data["photo"])
+        except DomainError as error:
+            form.add_error("photo", error.message)
+        else:
+            messages.success(request, _("Photo saved."))
+            return redirect("profiles:photo_edit", org=membership.organization.slug)
+    membership.profile = profile
+    return render(request, "profiles/photo.html", {"form": form, "profile": profile},
+                  status=422 if form.errors else 200)
+
+
+@require_GET
+@org_view()
+def member_photo(request: AuthedRequest, member_id: int) -> HttpResponse:
+    """A colleague's photo, for members of the same organization only (404 otherwise or without one)."""
+    member = access_member(request.membership, member_id)
+    photo = member.profile.photo
+    if not photo:
+        raise Http404
+    extension = photo.name.rsplit(".", 1)[-1]
+    with photo.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
+    # The URL carries the file's random name (?v=), so a new photo gets a new URL and this may be cached.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @org_view(role="admin")

@@ -29,6 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = E2E_DIR / "vendor" / "axe.min.js"
 SCREENSHOTS_DIR = REPO_ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MISSING_BROWSER = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run browser tests"
 
@@ -150,19 +151,74 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return list(result["violations"])
 
 
-def assert_accessible(page: Page) -> None:
-    """Assert axe finds no WCAG 2.2 AA violation on the current page, listing each one if it does."""
+def _assert_no_violations(page: Page, where: str) -> None:
     violations = axe_violations(page)
     report = "\n".join(_format_violation(v) for v in violations)
     if violations:
-        print(f"axe violations on {page.url}:\n{report}")
-    assert not violations, f"{len(violations)} axe violation(s) on {page.url}:\n{report}"
+        print(f"axe violations on {page.url} {where}:\n{report}")
+    assert not violations, f"{len(violations)} axe violation(s) on {page.url} {where}:\n{report}"
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page screenshot to docs/screenshots/<name>.png when MENTORA_SCREENSHOTS=1."""
+def sideways_overflow(page: Page) -> int:
+    """Return how many CSS pixels the page scrolls sideways at the current viewport (0 = none)."""
+    overflow: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    return max(overflow, 0)
+
+
+def _widest_elements(page: Page) -> list[str]:
+    """Name the elements that stick out past the viewport's right edge (for the failure message)."""
+    culprits: list[str] = page.evaluate(
+        """() => {
+          const out = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > window.innerWidth + 1 && r.width > 0) {
+              const parent = el.parentElement?.getBoundingClientRect();
+              if (parent && parent.right > window.innerWidth + 1) continue;  // report the outermost only
+              out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} right=${Math.round(r.right)}`);
+            }
+          }
+          return out.slice(0, 8);
+        }"""
+    )
+    return culprits
+
+
+def assert_accessible(page: Page) -> None:
+    """Assert axe finds no WCAG 2.2 AA violation on the current page, at desktop and phone width.
+
+    At 390 px (a phone) the page must also not scroll sideways: wide content scrolls inside its own
+    focusable region instead. The viewport is restored afterwards, so the test goes on at 1280 px.
+    """
+    _assert_no_violations(page, "at 1280 px")
+    original = page.viewport_size or VIEWPORT
+    page.set_viewport_size(PHONE_VIEWPORT)
+    try:
+        page.wait_for_timeout(150)  # let resize handlers (mentora.js) settle
+        overflow = sideways_overflow(page)
+        assert overflow == 0, (
+            f"{page.url} scrolls sideways by {overflow}px at 390 px wide; sticking out: {_widest_elements(page)}"
+        )
+        _assert_no_violations(page, "at 390 px")
+    finally:
+        page.set_viewport_size(original)
+
+
+def screenshot(page: Page, name: str, *, phone: bool = False) -> None:
+    """Save a full-page screenshot to docs/screenshots/<name>.png when MENTORA_SCREENSHOTS=1.
+
+    With ``phone=True`` also save ``<name>-phone.png`` at 390 px wide.
+    """
     if os.environ.get("MENTORA_SCREENSHOTS", "") != "1":
         return
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     page.evaluate("document.activeElement?.blur()")  # no stray focus ring in the README images
     page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}.png"), full_page=True)
+    if phone:
+        original = page.viewport_size or VIEWPORT
+        page.set_viewport_size(PHONE_VIEWPORT)
+        try:
+            page.wait_for_timeout(150)
+            page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}-phone.png"), full_page=True)
+        finally:
+            page.set_viewport_size(original)

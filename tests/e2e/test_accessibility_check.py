@@ -24,3 +24,23 @@ def test_axe_passes_a_clean_page(page: Page):
                      '<label for="q">Search people</label><input id="q" type="search"></main></body></html>')
 
     assert_accessible(page)
+
+
+def test_a_page_that_scrolls_sideways_on_a_phone_fails_and_the_viewport_is_restored(page: Page):
+    """A 600 px-wide block passes at 1280 px but fails the 390 px check, naming the culprit."""
+    page.set_content('<html lang="en"><head><title>Wide</title></head><body><main><h1>Wide</h1>'
+                     '<div class="too-wide" style="width:600px">x</div></main></body></html>')
+
+    with pytest.raises(AssertionError, match=r"scrolls sideways by 2\d\dpx.*too-wide"):
+        assert_accessible(page)
+    assert page.viewport_size == {"width": 1280, "height": 800}
+
+
+def test_a_wide_table_in_a_focusable_scroll_region_passes_on_a_phone(page: Page):
+    """Wide content that scrolls inside its own focusable region keeps the page itself still."""
+    page.set_content('<html lang="en"><head><title>Table</title></head><body><main><h1>Table</h1>'
+                     '<div tabindex="0" role="region" aria-label="Scores" style="overflow-x:auto">'
+                     '<table><tr><th>Name</th></tr><tr><td style="min-width:900px">A</td></tr></table>'
+                     '</div></main></body></html>')
+
+    assert_accessible(page)

@@ -49,7 +49,7 @@ def test_a_member_completes_their_profile_and_applies_to_a_program_as_mentee(
     login(page, live_server, "member@acme.test")
     expect(page).to_have_url(re.compile(r"/o/acme/$"))
     assert_accessible(page)
-    screenshot(page, "dashboard")
+    screenshot(page, "dashboard", phone=True)
 
     main_nav(page).get_by_role("link", name="My profile").click()
     expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()
@@ -83,7 +83,7 @@ def test_a_member_completes_their_profile_and_applies_to_a_program_as_mentee(
     expect(page.get_by_role("checkbox", name="Wednesday 14:00")).to_be_checked()
     expect(page.get_by_role("list", name="Skills you offer").get_by_role("listitem")).to_have_count(2)
     assert_accessible(page)
-    screenshot(page, "profile")
+    screenshot(page, "profile", phone=True)
 
     main_nav(page).get_by_role("link", name="Programs").click()
     expect(page.get_by_role("heading", name="Career Growth")).to_be_visible()
@@ -135,7 +135,7 @@ def test_a_coordinator_creates_an_open_program_from_a_purpose_template(page: Pag
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Buddies 2025"))
     expect(row).to_contain_text("Open for enrolment")
     assert_accessible(page)
-    screenshot(page, "programs")
+    screenshot(page, "programs", phone=True)
     row.get_by_role("link", name="Buddies 2025").click()
     page.get_by_role("link", name="Review enrolments").click()
     expect(page.get_by_role("heading", name="Enrolments: Buddies 2025")).to_be_visible()

@@ -72,7 +72,7 @@ def test_book_a_recurring_meeting_across_two_zones_then_cancel_it(browser: Brows
     expect(page.get_by_role("status")).to_contain_text("Booked")
     expect(page.get_by_text("every 2 weeks, 6 times")).to_be_visible()
     assert_accessible(page)
-    screenshot(page, "meeting")
+    screenshot(page, "meeting", phone=True)
 
     requests = invites(asgi_server, "REQUEST")
     assert set(requests) == {"mentor@acme.test", "mentee@acme.test"}

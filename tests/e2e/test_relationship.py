@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from mentora.feedback.models import CheckIn
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +55,8 @@ def test_mentor_and_mentee_run_their_mentorship_from_agreement_to_certificate(pa
     page.get_by_role("button", name="Tick “Pick a topic”").click()
     expect(page.locator("#goal-progress-text")).to_have_text("50%")
     assert_accessible(page)
+    page.goto(home)
+    screenshot(page, "mentorship", phone=True)
 
     # Log a session with a shared and a private note.
     page.goto(home + "sessions/")
