@@ -49,7 +49,7 @@ def test_after_one_failed_enqueue_the_rest_of_the_request_does_not_wait_for_the_
     from mentora.notifications.services import notify
 
     people = [world.mentor.user, world.mentee.user, world.member.user, world.admin.user]
-    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         notify(recipients=people, organization=world.org, kind="test", title="Hello")
     entries = OutboxEntry.objects.filter(task_path="mentora.notifications.tasks.email_notification")
     assert entries.filter(status=OutboxStatus.PENDING, enqueued_at__isnull=True).count() == 4
