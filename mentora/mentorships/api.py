@@ -9,10 +9,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership
-from mentora.core.timebounds import ApiDate
 from mentora.goals.models import Goal
 from mentora.mentorships import agreements, sessions
 from mentora.mentorships.access import access_relationship
@@ -69,7 +67,7 @@ class AgreementIn(Schema):
     response_time: ResponseTime = ResponseTime.TWO_DAYS
     boundaries: str = Field(..., min_length=1, max_length=4000)
     feedback_how: str = Field(..., min_length=1, max_length=2000)
-    ends_on: ApiDate
+    ends_on: date
 
 
 class NoteOut(Schema):
@@ -100,7 +98,7 @@ class SessionLogOut(Schema):
 
 
 class SessionLogIn(Schema):
-    held_on: ApiDate
+    held_on: date
     duration_minutes: int = Field(..., ge=1, le=600)
     channel: Channel
     topics: str = Field(..., min_length=1, max_length=4000)
@@ -183,7 +181,6 @@ def agreement_confirm(request: HttpRequest, org: str, mentorship_id: int, versio
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/sessions", response=list[SessionLogOut],
             summary="Session logs with the notes you may read (shared ones, and your own private ones)")
-@paginate(LimitOffsetPagination)
 def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
@@ -217,7 +214,6 @@ def session_log_create(request: HttpRequest, org: str, mentorship_id: int, paylo
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/notes", response=list[NoteOut],
             summary="Notes you may read: shared notes, and your own private ones — never anyone else's")
-@paginate(LimitOffsetPagination)
 def note_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)

@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentora.core.timebounds import SupportedDatesMixin
 from mentora.mentorships.models import Agreement, Concern, MentorshipStatus, Note, SessionLog
 from mentora.profiles.models import Channel
 
@@ -22,7 +21,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AgreementForm(SupportedDatesMixin, forms.ModelForm[Agreement]):
+class AgreementForm(forms.ModelForm[Agreement]):
     channels = forms.MultipleChoiceField(
         label=_("Preferred channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple,
     )
@@ -47,7 +46,7 @@ class AgreementForm(SupportedDatesMixin, forms.ModelForm[Agreement]):
         }
 
 
-class SessionLogForm(SupportedDatesMixin, forms.ModelForm[SessionLog]):
+class SessionLogForm(forms.ModelForm[SessionLog]):
     next_steps_goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Add the next steps to the checklist of"), queryset=None, required=False,  # type: ignore[arg-type]
         empty_label=_("(no goal — keep them in the log only)"),

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from mentora.core.access import get_membership, viewer_zone
 from mentora.core.errors import DomainError
-from mentora.core.middleware import has_control_characters
 from mentora.messaging import realtime, services
 from mentora.messaging.access import access_conversation
 from mentora.messaging.models import Message
@@ -76,11 +75,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         action = content.get("action") if isinstance(content, dict) else None
         try:
             if action == "send":
-                body = str(content.get("body", ""))[:10000]
-                if has_control_characters(body):  # the websocket's edge, as InputGuardMiddleware is HTTP's
-                    await self.send_json({"type": "error", "message": "Messages cannot contain control characters."})
-                    return
-                await self._send(body)
+                await self._send(str(content.get("body", ""))[:10000])
             elif action == "read":
                 await self._read(content.get("message_id"))
             else:
