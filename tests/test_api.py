@@ -78,7 +78,7 @@ def test_a_member_enrols_through_the_api(world, as_member):
 
 def test_members_never_see_other_peoples_enrolments(world, as_member):
     assert as_member.get(f"/api/orgs/acme/programs/{world.program.pk}/enrollments").status_code == 404
-    assert as_member.get("/api/orgs/acme/enrollments/mine").json() == []
+    assert as_member.get("/api/orgs/acme/enrollments/mine").json() == {"items": [], "count": 0}
 
 
 def test_session_writes_need_the_csrf_token(world):

@@ -30,7 +30,7 @@ def test_booking_and_cancelling_through_the_api(world: World):
     clash = client.post(f"/api/orgs/acme/mentorships/{world.mentorship.pk}/meetings",
                         {"starts_at": starts_at.isoformat()}, content_type="application/json")
     assert clash.status_code == 409
-    assert [m["id"] for m in client.get("/api/orgs/acme/meetings").json()] == [meeting["id"]]
+    assert [m["id"] for m in client.get("/api/orgs/acme/meetings").json()["items"]] == [meeting["id"]]
     cancelled = client.post(f"/api/orgs/acme/meetings/{meeting['id']}/cancel", {"reason": "ill"},
                             content_type="application/json")
     assert cancelled.json()[0]["status"] == "cancelled"
@@ -42,5 +42,5 @@ def test_free_slots_through_the_api(world: World):
     for membership in (world.mentor, world.mentee):
         for day in range(7):
             AvailabilitySlot.objects.create(profile=membership.profile, weekday=day, start_minute=600, end_minute=720)
-    slots = client_for(world.mentor).get(f"/api/orgs/acme/mentorships/{world.mentorship.pk}/free-slots?weeks=1").json()
+    slots = client_for(world.mentor).get(f"/api/orgs/acme/mentorships/{world.mentorship.pk}/free-slots?weeks=1").json()["items"]
     assert slots and {t["timezone"] for t in slots[0]["member_times"]} == {"Europe/Paris"}

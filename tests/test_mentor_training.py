@@ -114,7 +114,7 @@ def test_the_api_marks_training_and_refuses_mentees(world, as_coordinator):
     url = f"/api/orgs/acme/enrollments/{world.mentor_enrollment.pk}/training"
     response = as_coordinator.post(url, data=json.dumps({"completed": True}), content_type="application/json")
     assert response.status_code == 200 and response.json()["training_completed_at"] is not None
-    listed = as_coordinator.get(f"/api/orgs/acme/programs/{world.program.pk}/enrollments").json()
+    listed = as_coordinator.get(f"/api/orgs/acme/programs/{world.program.pk}/enrollments").json()["items"]
     assert {e["id"]: e["training_completed_at"] is not None for e in listed}[world.mentor_enrollment.pk]
     mentee = f"/api/orgs/acme/enrollments/{world.mentee_enrollment.pk}/training"
     refused = as_coordinator.post(mentee, data=json.dumps({"completed": True}), content_type="application/json")

@@ -366,7 +366,7 @@ def test_the_messages_api(world: World):
     client = client_for(world.mentee)
     url = f"/api/orgs/acme/mentorships/{world.mentorship.pk}/messages"
     assert client.post(url, {"body": "via *API*"}, content_type="application/json").status_code == 201
-    listed = client.get(url).json()
+    listed = client.get(url).json()["items"]
     assert listed[0]["body_html"] == "<p>via <em>API</em></p>"
     assert client_for(world.coordinator).get(url).status_code == 404
 

@@ -169,9 +169,9 @@ def test_a_check_in_is_answered_once_and_only_by_its_respondent(world: World):
     first = post(client_for(world.mentee), url, answer)
     assert first.status_code == HTTPStatus.OK and first.json()["state"] == "answered"
     assert post(client_for(world.mentee), url, answer).status_code == HTTPStatus.CONFLICT
-    mine = client_for(world.mentee).get(f"{API}/check-ins").json()
+    mine = client_for(world.mentee).get(f"{API}/check-ins").json()["items"]
     assert [c["id"] for c in mine] == [check_in.pk]
-    assert client_for(world.mentor).get(f"{API}/check-ins").json() == []
+    assert client_for(world.mentor).get(f"{API}/check-ins").json()["items"] == []
 
 
 def test_anonymous_feedback_hides_the_author_from_the_recipient_only(world: World):
@@ -179,9 +179,9 @@ def test_anonymous_feedback_hides_the_author_from_the_recipient_only(world: Worl
     created = post(client_for(world.mentee), f"{API}/mentorships/{world.mentorship.pk}/feedback", {
         "recipient_id": world.mentor.pk, "body": "You listen well", "is_anonymous": True, "listening_rating": 5})
     assert created.status_code == HTTPStatus.CREATED
-    seen_by_mentor = client_for(world.mentor).get(f"{API}/mentorships/{world.mentorship.pk}/feedback").json()
+    seen_by_mentor = client_for(world.mentor).get(f"{API}/mentorships/{world.mentorship.pk}/feedback").json()["items"]
     assert seen_by_mentor[0]["author_id"] is None and seen_by_mentor[0]["author_name"] == "Anonymous"
-    seen_by_coordinator = client_for(world.coordinator).get(f"{API}/mentorships/{world.mentorship.pk}/feedback").json()
+    seen_by_coordinator = client_for(world.coordinator).get(f"{API}/mentorships/{world.mentorship.pk}/feedback").json()["items"]
     assert seen_by_coordinator[0]["author_id"] == world.mentee.pk
 
 
