@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mentora.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,3 +245,15 @@ MENTORA_TURN_CREDENTIAL = os.environ.get("MENTORA_TURN_CREDENTIAL", "")
 # Messages: how long authors may edit or delete, and which attachments are accepted.
 MENTORA_MESSAGE_EDIT_MINUTES = int(os.environ.get("MENTORA_MESSAGE_EDIT_MINUTES", "15"))
 MENTORA_ATTACHMENT_MAX_BYTES = int(os.environ.get("MENTORA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Input limits at the edge (mentora.core.middleware.InputGuardMiddleware; docs/operations-edge.md) ---
+# JSON and form bodies (without files): 413 above this, in every environment.
+MENTORA_MAX_BODY_BYTES = int(os.environ.get("MENTORA_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MENTORA_MAX_BODY_BYTES
+# Multipart uploads: the largest single file any form accepts, plus room for the other fields.
+MENTORA_MAX_UPLOAD_BYTES = int(os.environ.get(
+    "MENTORA_MAX_UPLOAD_BYTES",
+    str(max(MENTORA_ATTACHMENT_MAX_BYTES, MENTORA_EVIDENCE_MAX_BYTES) + 1024 * 1024)))
+# Every API list is paginated (?limit=&offset=); a limit above the cap is refused (422).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.api_access import api_membership
@@ -129,6 +130,7 @@ def _next_phase(mentorship: Mentorship, membership: Membership) -> str | None:
 
 
 @router.get("/orgs/{org}/check-ins", response=list[CheckInOut], summary="My check-ins, newest first")
+@paginate(LimitOffsetPagination)
 def my_check_ins(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     check_ins = CheckIn.objects.filter(respondent=membership, sent_at__isnull=False,
@@ -149,6 +151,7 @@ def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: C
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response=list[FeedbackOut],
             summary="Feedback and kudos I gave or received (coordinators: all of the mentorship's)")
+@paginate(LimitOffsetPagination)
 def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)

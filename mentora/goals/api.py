@@ -12,8 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
 from mentora.goals.downloads import evidence_file_response
@@ -155,7 +157,7 @@ class GoalIn(Schema):
     measure: str = Field(..., min_length=1, max_length=300)
     achievable: str = Field(..., min_length=1, max_length=2000)
     relevance: str = Field(..., min_length=1, max_length=2000)
-    target_on: date
+    target_on: ApiDate
     skill_id: int | None = None
 
 
@@ -165,7 +167,7 @@ class GoalUpdateIn(GoalIn):
 
 class MilestoneIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    due_on: date
+    due_on: ApiDate
 
 
 class ChecklistItemIn(Schema):
@@ -224,6 +226,7 @@ def _relationship(request: HttpRequest, org: str, mentorship_id: int, *, write: 
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/goals", response=list[GoalOut],
             summary="A mentorship's goals with progress")
+@paginate(LimitOffsetPagination)
 def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     _membership, mentorship = _relationship(request, org, mentorship_id)
     return [_goal_out(goal) for goal in Goal.objects.filter(mentorship=mentorship).with_progress()]

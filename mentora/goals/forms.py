@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mentora.core.models import Organization
+from mentora.core.timebounds import SupportedDatesMixin
 from mentora.goals.files import ACCEPT
 from mentora.goals.models import (
     DEFAULT_QUIZ_ATTEMPTS,
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class GoalForm(forms.ModelForm[Goal]):
+class GoalForm(SupportedDatesMixin, forms.ModelForm[Goal]):
     class Meta:
         model = Goal
         fields = ["title", "description", "measure", "achievable", "relevance", "target_on", "skill"]
@@ -54,7 +55,7 @@ class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
 
 
-class MilestoneForm(forms.ModelForm[Milestone]):
+class MilestoneForm(SupportedDatesMixin, forms.ModelForm[Milestone]):
     class Meta:
         model = Milestone
         fields = ["title", "due_on"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.access import access_program
@@ -97,6 +98,7 @@ def _request_out(r: MentorshipRequest) -> dict[str, Any]:
 
 
 @router.get("/orgs/{org}/programs/{program_id}/match-runs", response=list[RunOut], summary="Matching runs (coordinators)")
+@paginate(LimitOffsetPagination)
 def list_runs(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
     return [_run_out(run) for run in MatchRun.objects.filter(program=program)[:50]]
@@ -130,6 +132,7 @@ def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dic
 
 
 @router.get("/orgs/{org}/programs/{program_id}/suggestions", response=list[SuggestionOut], summary="My mentor suggestions")
+@paginate(LimitOffsetPagination)
 def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
@@ -156,6 +159,7 @@ def create_request(request: HttpRequest, org: str, program_id: int, payload: Req
 
 
 @router.get("/orgs/{org}/requests", response=list[RequestOut], summary="Requests I sent or received")
+@paginate(LimitOffsetPagination)
 def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     from django.db.models import Q

@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.timebounds import SupportedDatesMixin
 from mentora.matching.models import DEFAULT_WEIGHTS, FACTOR_LABELS, MatchingSettings
 
 
-class MatchingSettingsForm(forms.ModelForm[MatchingSettings]):
+class MatchingSettingsForm(SupportedDatesMixin, forms.ModelForm[MatchingSettings]):
     """Weights as sliders (0–5), 'must match' switches, hard rules and fairness."""
 
     class Meta:

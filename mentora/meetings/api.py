@@ -8,8 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.timebounds import ApiDateTime
 from mentora.meetings import services
 from mentora.meetings.access import access_meeting, access_member_mentorship
 from mentora.meetings.models import Meeting, MeetingChannel
@@ -46,7 +48,7 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    starts_at: datetime = Field(..., description="An aware datetime (with offset).")
+    starts_at: ApiDateTime = Field(..., description="An aware datetime (with offset).")
     duration_minutes: int = Field(60, ge=15, le=240)
     channel: MeetingChannel = MeetingChannel.VIDEO
     location: str = Field("", max_length=500)
@@ -57,7 +59,7 @@ class MeetingIn(Schema):
 
 
 class MoveIn(Schema):
-    starts_at: datetime = Field(..., description="The new start, an aware datetime (with offset).")
+    starts_at: ApiDateTime = Field(..., description="The new start, an aware datetime (with offset).")
     duration_minutes: int | None = Field(None, ge=15, le=240, description="Empty: keep the length.")
     reason: str = Field("", max_length=2000)
     following: bool = Field(False, description="Also move the later meetings of the series by the same wall-clock shift.")
@@ -70,6 +72,7 @@ class CancelIn(Schema):
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response=list[FreeSlotOut],
             summary="Common free slots of a mentorship's members")
+@paginate(LimitOffsetPagination)
 def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 4, duration_minutes: int = 60) -> list[Any]:
     mentorship = access_member_mentorship(api_membership(request, org), mentorship_id)
     start = (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
@@ -78,6 +81,7 @@ def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 
 
 
 @router.get("/orgs/{org}/meetings", response=list[MeetingOut], summary="My upcoming meetings")
+@paginate(LimitOffsetPagination)
 def my_meetings(request: HttpRequest, org: str) -> list[Meeting]:
     membership = api_membership(request, org)
     return list(Meeting.objects.for_user(api_user(request)).upcoming()

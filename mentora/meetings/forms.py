@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from mentora.core.timebounds import SupportedDatesMixin
 from mentora.meetings.models import MeetingChannel
 
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")), (90, _("1.5 hours"))]
@@ -28,7 +29,7 @@ class FindTimeForm(forms.Form):
                                             for n in (1, 2, 4, 8, 12)])
 
 
-class BookingForm(forms.Form):
+class BookingForm(SupportedDatesMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at (your time)"), widget=LocalDateTimeInput(),
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     duration_minutes = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int, initial=60)
@@ -41,7 +42,7 @@ class BookingForm(forms.Form):
                                required=False)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(SupportedDatesMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("New start (your time)"), widget=LocalDateTimeInput(),
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     duration_minutes = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int, initial=60)

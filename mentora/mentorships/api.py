@@ -9,8 +9,10 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.timebounds import ApiDate
 from mentora.goals.models import Goal
 from mentora.mentorships import agreements, sessions
 from mentora.mentorships.access import access_relationship
@@ -67,7 +69,7 @@ class AgreementIn(Schema):
     response_time: ResponseTime = ResponseTime.TWO_DAYS
     boundaries: str = Field(..., min_length=1, max_length=4000)
     feedback_how: str = Field(..., min_length=1, max_length=2000)
-    ends_on: date
+    ends_on: ApiDate
 
 
 class NoteOut(Schema):
@@ -98,7 +100,7 @@ class SessionLogOut(Schema):
 
 
 class SessionLogIn(Schema):
-    held_on: date
+    held_on: ApiDate
     duration_minutes: int = Field(..., ge=1, le=600)
     channel: Channel
     topics: str = Field(..., min_length=1, max_length=4000)
@@ -181,6 +183,7 @@ def agreement_confirm(request: HttpRequest, org: str, mentorship_id: int, versio
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/sessions", response=list[SessionLogOut],
             summary="Session logs with the notes you may read (shared ones, and your own private ones)")
+@paginate(LimitOffsetPagination)
 def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
@@ -214,6 +217,7 @@ def session_log_create(request: HttpRequest, org: str, mentorship_id: int, paylo
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/notes", response=list[NoteOut],
             summary="Notes you may read: shared notes, and your own private ones — never anyone else's")
+@paginate(LimitOffsetPagination)
 def note_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.timebounds import SupportedDatesMixin
 from mentora.mentorships.models import Agreement, Concern, MentorshipStatus, Note, SessionLog
 from mentora.profiles.models import Channel
 
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AgreementForm(forms.ModelForm[Agreement]):
+class AgreementForm(SupportedDatesMixin, forms.ModelForm[Agreement]):
     channels = forms.MultipleChoiceField(
         label=_("Preferred channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple,
     )
@@ -46,7 +47,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
         }
 
 
-class SessionLogForm(forms.ModelForm[SessionLog]):
+class SessionLogForm(SupportedDatesMixin, forms.ModelForm[SessionLog]):
     next_steps_goal: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Add the next steps to the checklist of"), queryset=None, required=False,  # type: ignore[arg-type]
         empty_label=_("(no goal — keep them in the log only)"),

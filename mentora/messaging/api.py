@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership, api_user
 from mentora.core.markdown import render_markdown
@@ -46,6 +47,7 @@ def _out(message: Message, blocked: set[int]) -> dict[str, Any]:
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/messages", response=list[MessageOut],
             summary="A conversation's messages (members only), newest last")
+@paginate(LimitOffsetPagination)
 def list_messages(request: HttpRequest, org: str, mentorship_id: int, before: int | None = None) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     conversation = access_conversation(membership, mentorship_id)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mentora.core.access import get_membership, viewer_zone
 from mentora.core.errors import DomainError
+from mentora.core.middleware import has_control_characters
 from mentora.messaging import realtime, services
 from mentora.messaging.access import access_conversation
 from mentora.messaging.models import Message
@@ -75,7 +76,11 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         action = content.get("action") if isinstance(content, dict) else None
         try:
             if action == "send":
-                await self._send(str(content.get("body", ""))[:10000])
+                body = str(content.get("body", ""))[:10000]
+                if has_control_characters(body):  # the websocket's edge, as InputGuardMiddleware is HTTP's
+                    await self.send_json({"type": "error", "message": "Messages cannot contain control characters."})
+                    return
+                await self._send(body)
             elif action == "read":
                 await self._read(content.get("message_id"))
             else:

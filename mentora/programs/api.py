@@ -7,9 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.access import access_enrollment, access_program, visible_programs
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.timebounds import ApiDate
 from mentora.programs import services
 from mentora.programs.models import (
     Enrollment,
@@ -52,9 +54,9 @@ class ProgramIn(Schema):
     form: Form = Form.ONE_ON_ONE
     purpose: Purpose = Purpose.OPEN
     status: ProgramStatus = ProgramStatus.DRAFT
-    starts_on: date
-    ends_on: date
-    enrollment_closes_on: date | None = None
+    starts_on: ApiDate
+    ends_on: ApiDate
+    enrollment_closes_on: ApiDate | None = None
     is_pilot: bool = False
     roles_offered: list[EnrollmentRole] = Field(default_factory=lambda: [EnrollmentRole.MENTOR, EnrollmentRole.MENTEE])
     eligible_departments: list[str] = Field(default_factory=list)
@@ -109,6 +111,7 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
 
 
 @router.get("/orgs/{org}/programs", response=list[ProgramOut], summary="Programs I may see")
+@paginate(LimitOffsetPagination)
 def list_programs(request: HttpRequest, org: str) -> list[Program]:
     membership = api_membership(request, org)
     programs = list(visible_programs(membership).order_by("-starts_on", "name"))
@@ -134,6 +137,7 @@ def get_program(request: HttpRequest, org: str, program_id: int) -> Program:
 
 @router.get("/orgs/{org}/programs/{program_id}/enrollments", response=list[EnrollmentOut],
             summary="A program's enrolments (coordinators)")
+@paginate(LimitOffsetPagination)
 def list_enrollments(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
     return [_enrollment_out(e) for e in program.enrollments.select_related("membership__user").order_by("pk")]
@@ -153,6 +157,7 @@ def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -
 
 
 @router.get("/orgs/{org}/enrollments/mine", response=list[EnrollmentOut], summary="My enrolments")
+@paginate(LimitOffsetPagination)
 def my_enrollments(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     return [_enrollment_out(e) for e in Enrollment.objects.filter(membership=membership).select_related("membership__user")]

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora.core.timebounds import SupportedDatesMixin
 from mentora.profiles.models import Profile
 from mentora.programs.models import (
     Enrollment,
@@ -23,7 +24,7 @@ NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-class ProgramForm(forms.ModelForm[Program]):
+class ProgramForm(SupportedDatesMixin, forms.ModelForm[Program]):
     roles_offered = forms.MultipleChoiceField(
         label=_("Roles offered"), choices=EnrollmentRole.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
