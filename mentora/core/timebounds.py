@@ -6,6 +6,7 @@ beyond ±15:59 (`+16:00`), both as 500s. Real offsets run from −12:00 to +14:0
 `ApiDateTime` / `ApiDate` (a 422 with the reason), forms the `validate_*` validators (a form
 error), so the value is refused where it enters.
 
+>>> from datetime import timezone
 >>> check_datetime(datetime(2026, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))).year
 2026
 >>> check_datetime(datetime(2026, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=16))))
