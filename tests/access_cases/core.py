@@ -21,6 +21,10 @@ CASES: list[Case] = [
     Case("core:audit_log", org, ADMINS),
     Case("core:organization_settings", org, ADMINS),
     Case("core:failed_deliveries", org, ADMINS),
+    # An empty form keeps the default look (admins are sent back to settings); everyone else gets the same 404.
+    Case("core:organization_branding", org, {**ADMINS, "admin": REDIRECT}, "post"),
+    # No logo uploaded: the same 404 for everyone.
+    Case("core:organization_logo", org, {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}),
     # No such failed entry: admins get the same 404 as everyone else (and nothing changes).
     Case("core:failed_delivery_retry", lambda w: ["acme", 999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)},
          "post"),

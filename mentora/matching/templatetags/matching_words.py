@@ -15,9 +15,9 @@ register = template.Library()
 
 
 @register.filter
-def fit(score: float | None) -> str:
-    """`0.41` → "Good fit · 41 %"."""
-    return words.fit_label(None if score is None else float(score))
+def fit(score: float | str | None) -> str:
+    """`0.41` → "Good fit · 41 %"; a missing figure (None, or "" from a missing key) → the empty label."""
+    return words.fit_label(None if score is None or score == "" else float(score))
 
 
 @register.filter
