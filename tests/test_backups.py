@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from mentora.core.backups import BackupError, backup_database, restore_database
+from mentora.core.backups import BackupError, _sqlite_connect, backup_database, restore_database
 from mentora.core.demo import seed_demo
 from mentora.core.integrity import check_integrity, table_row_counts
 from mentora.meetings.services import book_meeting
@@ -87,7 +87,7 @@ def test_a_sqlite_backup_restores_into_a_fresh_database_with_every_row(seeded: d
 
     _assert_restored_and_healthy(result)
     assert _sqlite_counts(fresh) == seeded
-    with sqlite3.connect(fresh) as restored:
+    with closing(_sqlite_connect(fresh)) as restored:
         assert restored.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -145,8 +146,19 @@ def restore_database(*, path: Path, using: str = "default", force: bool = False)
 
 # --- SQLite ---
 
+def _sqlite_connect(database: str | Path, **kwargs: Any) -> sqlite3.Connection:
+    """A plain sqlite3 connection with Django's REGEXP function: CHECK constraints written with
+    `__regex` (e.g. the organization's accent colour) call it, and integrity_check evaluates them."""
+    connection = sqlite3.connect(database, **kwargs)
+    connection.create_function(
+        "REGEXP", 2, lambda pattern, value: None if value is None else bool(re.search(pattern, str(value))),
+        deterministic=True,
+    )
+    return connection
+
+
 def _sqlite_backup(*, source: Path, target: Path) -> dict[str, int]:
-    with closing(sqlite3.connect(source, timeout=30)) as live, closing(sqlite3.connect(target)) as copy:
+    with closing(_sqlite_connect(source, timeout=30)) as live, closing(_sqlite_connect(target)) as copy:
         live.backup(copy)
         # A self-contained file: the copy inherits WAL mode from the live database otherwise.
         copy.execute("PRAGMA journal_mode=DELETE")
@@ -155,10 +167,10 @@ def _sqlite_backup(*, source: Path, target: Path) -> dict[str, int]:
 
 
 def _sqlite_restore(*, source: Path, target: Path) -> None:
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup:
+    with closing(_sqlite_connect(f"file:{source}?mode=ro", uri=True)) as backup:
         _sqlite_check(backup, what=str(source))
         target.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(target, timeout=30)) as live:
+        with closing(_sqlite_connect(target, timeout=30)) as live:
             # Page by page into the live file: other connections see the old or the new database.
             backup.backup(live)
 
