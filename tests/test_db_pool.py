@@ -37,7 +37,7 @@ def _free_port() -> int:
 def _get(url: str, cookie: str = "", timeout: float = 60) -> int:
     request = urllib.request.Request(url, headers={"Cookie": cookie})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
             return int(response.status)
     except urllib.error.HTTPError as error:
