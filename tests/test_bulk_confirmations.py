@@ -120,3 +120,34 @@ def test_a_published_match_tells_each_person_who_they_meet_but_not_themselves(wo
     publish_run(run=run, published_by=world.coordinator.user)
     for notification in Notification.objects.filter(kind="matching.published").select_related("recipient"):
         assert notification.recipient.display_name not in notification.body
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_confirmation_pages_run_a_fixed_number_of_queries(world, as_coordinator):
+    from mentora.matching.rounds import run_peer_round
+
+    program, _peers = _peer_pool(world, n=4)
+    first = run_now(program, world.coordinator.user)
+    round_url = reverse("matching:round_run", args=["acme", program.pk])
+    small_publish = _queries(as_coordinator, reverse("matching:run_publish", args=["acme", program.pk, first.pk]))
+    run_peer_round(program=program, started_by=world.coordinator.user)
+    small_round = _queries(as_coordinator, round_url)
+    for p in [person(world.org, department=d) for d in "GHIJKL"]:
+        EnrollmentFactory(program=program, membership=p, role="peer")
+    run_peer_round(program=program, started_by=world.coordinator.user)
+    assert _queries(as_coordinator, round_url) == small_round
+    for mentorship in Mentorship.objects.filter(program=program, status="active"):
+        from mentora.mentorships.services import transition_mentorship
+
+        transition_mentorship(mentorship=mentorship, to_status="completed", actor=world.coordinator.user)
+    bigger = run_now(program, world.coordinator.user)
+    assert bigger.matches.count() > first.matches.count()
+    assert _queries(as_coordinator, reverse("matching:run_publish", args=["acme", program.pk, bigger.pk])) == small_publish
