@@ -1,7 +1,7 @@
 """URL map: each app owns its URLs; organization pages live under /o/<org>/."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
@@ -9,7 +9,7 @@ from config.api import api
 
 urlpatterns = [
     # Browsers and tools ask for /favicon.ico whatever the page links; send them to the static file.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.ico", permanent=False)),
     path("", include("mentora.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("mentora.accounts.urls")),

@@ -43,7 +43,7 @@ def test_database_and_redis_urls_switch_the_backends():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
+        "django.db.backends.postgresql", "mentora.core.cache.FailOpenRedisCache",
         "channels_redis.core.RedisChannelLayer", "django_tasks_rq.RQBackend",
     ]
 
