@@ -149,7 +149,7 @@ def restore_database(*, path: Path, using: str = "default", force: bool = False)
 def _sqlite_connect(database: str | Path, **kwargs: Any) -> sqlite3.Connection:
     """A plain sqlite3 connection with Django's REGEXP function: CHECK constraints written with
     `__regex` (e.g. the organization's accent colour) call it, and integrity_check evaluates them."""
-    connection = sqlite3.connect(database, **kwargs)
+    connection: sqlite3.Connection = sqlite3.connect(database, **kwargs)
     connection.create_function(
         "REGEXP", 2, lambda pattern, value: None if value is None else bool(re.search(pattern, str(value))),
         deterministic=True,
