@@ -9,7 +9,7 @@ from config.api import api
 
 urlpatterns = [
     # Browsers and tools ask for /favicon.ico whatever the page links; send them to the static file.
-    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.ico", permanent=False)),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.ico", permanent=True)),
     path("", include("mentora.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("mentora.accounts.urls")),
