@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -87,3 +89,13 @@ def process_image(upload: UploadedFile, *, max_width: int, max_height: int, squa
         image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
         extension = "jpg"
     return ProcessedImage(content=out.getvalue(), extension=extension, width=image.width, height=image.height)
+
+
+def stored_image_response(image: Any) -> HttpResponse:
+    """Serve a stored, already-checked image privately (sandboxed, cached per browser for a day)."""
+    extension = image.name.rsplit(".", 1)[-1]
+    with image.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -20,7 +20,7 @@ from mentora.core.branding import set_organization_branding
 from mentora.core.errors import DomainError
 from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm
 from mentora.core.health import readiness
-from mentora.core.images import CONTENT_TYPES
+from mentora.core.images import stored_image_response
 from mentora.core.models import AuditEvent
 from mentora.profiles.models import DiversityPolicy
 from mentora.profiles.services import set_diversity_policy
@@ -145,9 +145,4 @@ def organization_logo(request: AuthedRequest) -> HttpResponse:
     logo = request.membership.organization.logo
     if not logo:
         raise Http404
-    extension = logo.name.rsplit(".", 1)[-1]
-    with logo.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
-    response["Cache-Control"] = "private, max-age=86400"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_image_response(logo)

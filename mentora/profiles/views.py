@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
-from mentora.core.images import CONTENT_TYPES
+from mentora.core.images import stored_image_response
 from mentora.profiles import services
 from mentora.profiles.availability import GRID_HOURS, cell_key, slots_to_cells
 from mentora.profiles.forms import DiversityForm, PhotoForm, ProfileForm, SkillForm
@@ -165,13 +165,7 @@ def member_photo(request: AuthedRequest, member_id: int) -> HttpResponse:
     photo = member.profile.photo
     if not photo:
         raise Http404
-    extension = photo.name.rsplit(".", 1)[-1]
-    with photo.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
-    # The URL carries the file's random name (?v=), so a new photo gets a new URL and this may be cached.
-    response["Cache-Control"] = "private, max-age=86400"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_image_response(photo)
 
 
 @org_view(role="admin")
