@@ -191,6 +191,26 @@ def test_a_runner_that_vanished_is_taken_over_after_its_lease(db: None) -> None:
     assert AuditEvent.objects.filter(action="test.ping").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_deferred_entry_run_a_moment_early_goes_back_to_wait_not_lost(settings: Any) -> None:
+    """RQ's scheduler keeps whole seconds: a job can start just before its entry falls due. It is
+    queued again for when it is due (rounded up), not dropped until the next drain."""
+    from django_tasks_db.models import DBTaskResult
+
+    from mentora.core.outbox import run_entry
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    due = timezone.now().replace(microsecond=400_000) + timedelta(seconds=2)
+    entry = OutboxEntry.objects.create(task_path="tests.tasks_for_tests.record_ping", kwargs={"note": "x"},
+                                       next_attempt_at=due)
+    assert run_entry(entry.pk) == ""
+    entry.refresh_from_db()
+    assert (entry.status, entry.attempts) == (OutboxStatus.PENDING, 0)
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["kwargs"] == {"entry_id": entry.pk}
+    assert queued.run_after == due.replace(microsecond=0) + timedelta(seconds=1)
+
+
 def _failed(world: World, label: str, *, organization: Any) -> OutboxEntry:
     return OutboxEntry.objects.create(
         task_path="tests.tasks_for_tests.record_ping", kwargs={"note": label}, label=label, organization=organization,

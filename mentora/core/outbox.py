@@ -130,7 +130,10 @@ def dispatch(entry_id: int, *, respect_breaker: bool = True) -> bool:
     if entry.next_attempt_at > now:
         if not default_task_backend.supports_defer:
             return False  # drain_outbox hands it over when it falls due
-        task = task.using(run_after=entry.next_attempt_at)
+        # RQ's scheduler keeps whole seconds (it truncates): round up, or the job runs a fraction of a
+        # second before the entry falls due and finds nothing to claim.
+        run_after = entry.next_attempt_at.replace(microsecond=0)
+        task = task.using(run_after=run_after if run_after == entry.next_attempt_at else run_after + timedelta(seconds=1))
     try:
         OutboxEntry.objects.filter(pk=entry_id).update(enqueued_at=now)
         task.enqueue(entry_id=entry_id)
@@ -152,6 +155,8 @@ def run_entry(entry_id: int) -> str:
     )
     entry = OutboxEntry.objects.filter(claimable, pk=entry_id).first()
     if entry is None:
+        if OutboxEntry.objects.filter(pk=entry_id, status=OutboxStatus.PENDING, next_attempt_at__gt=now).exists():
+            dispatch(entry_id)  # early (another clock, a rounded schedule): wait in the queue until it is due
         return ""
     claimed = OutboxEntry.objects.filter(claimable, pk=entry_id, attempts=entry.attempts).update(
         status=OutboxStatus.RUNNING, locked_until=now + RUNNING_LEASE, attempts=entry.attempts + 1
