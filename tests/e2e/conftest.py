@@ -151,7 +151,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return list(result["violations"])
 
 
+def settle_animations(page: Page) -> None:
+    """Wait for the page's finite CSS animations and transitions (a toast fading in) to end, so axe
+    measures the colours people read, not a frame half-way through a fade."""
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+             .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity))
+             .map((a) => a.finished.catch(() => null)))"""
+    )
+
+
 def _assert_no_violations(page: Page, where: str) -> None:
+    settle_animations(page)
     violations = axe_violations(page)
     report = "\n".join(_format_violation(v) for v in violations)
     if violations:
