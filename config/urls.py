@@ -22,6 +22,7 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentora.matching.urls")),
     path("o/<slug:org>/", include("mentora.meetings.urls")),
     path("o/<slug:org>/", include("mentora.messaging.urls")),
+    path("o/<slug:org>/", include("mentora.insights.urls")),
     path("", include("mentora.meetings.feed_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mentora.feedback",
     "mentora.notifications",
     "mentora.matching",
+    "mentora.insights",
 ]
 
 MIDDLEWARE = [
