@@ -65,6 +65,9 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(scrollRegions, 30); });
   document.body.addEventListener("htmx:afterSettle", scrollRegions);
 
+  // A "Print" button (insights pages): the print stylesheet hides navigation and filters.
+  document.querySelectorAll("[data-print]").forEach((button) => { button.hidden = false; button.addEventListener("click", () => window.print()); });
+
   // The availability grid lives in availability-grid.js (loaded by the profile page).
   // Program form: picking a purpose template pre-fills the settings.
   const purpose = document.querySelector("[data-purpose-presets]");

@@ -1,0 +1,615 @@
+"""A program's health: the funnel from application to completion and what happens in between.
+
+`program_insights` builds every figure of the program page from a fixed number of queries (about
+fifteen), however many people or mentorships the program has: rows are fetched as plain values
+and aggregated in the database where SQL can (counts by week, evaluation tallies), in Python where
+it needs per-person steps (medians, the funnel). Filters narrow the people (department, site, job
+level, role); pair-level figures then cover the mentorships those people are in.
+
+Figures about answers people gave (check-ins, evaluations, self-assessments) are shown only from
+five answers on, and breakdowns by group go through `suppression`, so no figure singles anyone out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Outcome, SelfRating
+from mentora.goals.models import Goal, GoalStatus, Milestone
+from mentora.meetings.models import Meeting, MeetingStatus
+from mentora.mentorships.models import (
+    OPEN_STATUSES,
+    AgreementConfirmation,
+    MemberRole,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    MentorshipTransition,
+    SessionLog,
+)
+from mentora.messaging.models import Message
+from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
+
+from .suppression import Group, GroupRow, enough_answers, suppress_groups
+
+__all__ = ["ACTIVE_AT_DAYS", "TREND_WEEKS", "Filters", "ProgramInsights", "held_meetings", "program_insights"]
+
+#: "Still going N days after the match" is counted at these days.
+ACTIVE_AT_DAYS = (30, 60, 90)
+#: Trend lines cover this many weeks, the current one last.
+TREND_WEEKS = 12
+PARTICIPANT_ROLES = (MemberRole.MENTEE, MemberRole.PEER)
+Row = dict[str, Any]  # a `.values()` row
+GUIDE_ROLES = (MemberRole.MENTOR, MemberRole.FACILITATOR)
+
+
+def held_meetings(now: datetime) -> Q:
+    """Meetings that took place: marked so, or past, not cancelled and not marked missed."""
+    return Q(happened=True) | Q(happened__isnull=True, status=MeetingStatus.SCHEDULED, ends_at__lt=now)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Who the figures are about; empty fields mean everyone."""
+
+    department: str = ""
+    location: str = ""
+    level: int | None = None
+    role: str = ""  # "" = the people being mentored (mentees, peers); or "mentor"
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], options: FilterOptions) -> Filters:
+        """Read the filters from a query string, keeping only values the program has."""
+        level = query.get("level", "")
+        return cls(
+            department=query.get("department", "") if query.get("department", "") in options.departments else "",
+            location=query.get("location", "") if query.get("location", "") in options.locations else "",
+            level=int(level) if level.isdigit() and int(level) in options.levels else None,
+            role=query.get("role", "") if query.get("role", "") in options.roles else "",
+        )
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.department or self.location or self.level is not None or self.role)
+
+    def as_query(self) -> dict[str, str]:
+        values = {"department": self.department, "location": self.location,
+                  "level": "" if self.level is None else str(self.level), "role": self.role}
+        return {key: value for key, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    departments: list[str]
+    locations: list[str]
+    levels: list[int]
+    roles: list[str]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    key: str
+    label: str
+    people: frozenset[int]  # membership ids of those who reached this step
+    base: frozenset[int]  # those who could have: the step before (for "still going at day N", matched N days ago)
+    median_days: float | None = None  # from the step before, for those who reached this one
+    note: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.people)
+
+    @property
+    def of(self) -> int:
+        return len(self.base)
+
+    @property
+    def stopped(self) -> frozenset[int]:
+        """Those who could have reached this step and have not (yet)."""
+        return self.base - self.people
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.count / self.of) if self.of else None
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    pairs: int
+    booked: int
+    held: int
+    missed: int
+    cancelled: int
+    upcoming: int
+    pairs_never_met: int
+    pairs_met_last_30_days: int
+
+    @property
+    def held_per_pair(self) -> float:
+        return round(self.held / self.pairs, 1) if self.pairs else 0.0
+
+    @property
+    def booked_per_pair(self) -> float:
+        return round(self.booked / self.pairs, 1) if self.pairs else 0.0
+
+    @property
+    def missed_percent(self) -> int | None:
+        past = self.held + self.missed
+        return round(100 * self.missed / past) if past else None
+
+
+@dataclass(frozen=True)
+class GoalFigures:
+    goals: dict[str, int]
+    milestones_done: int
+    milestones_on_track: int
+    milestones_overdue: int
+
+    @property
+    def goals_total(self) -> int:
+        return sum(self.goals.values())
+
+    @property
+    def milestones_total(self) -> int:
+        return self.milestones_done + self.milestones_on_track + self.milestones_overdue
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: date
+    new_matches: int
+    meetings_held: int
+    messages: int
+    check_ins: int
+    going_well: float | None  # average of that week's check-ins, only from five answers on
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    answers: int
+    promoters: int
+    passives: int
+    detractors: int
+    satisfaction: float | None
+    outcomes: dict[str, int]
+
+    @property
+    def is_shown(self) -> bool:
+        return enough_answers(self.answers)
+
+    @property
+    def nps(self) -> int | None:
+        if not self.is_shown:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.answers)
+
+
+@dataclass(frozen=True)
+class SkillGrowth:
+    skill: str
+    people: int
+    before: float
+    after: float
+    improved: int
+
+    @property
+    def delta(self) -> float:
+        return round(self.after - self.before, 1)
+
+
+@dataclass(frozen=True)
+class LoadFigures:
+    mentors: int
+    places: int
+    used: int
+    full: int
+    over: int
+    idle: int
+
+    @property
+    def used_percent(self) -> int | None:
+        return round(100 * self.used / self.places) if self.places else None
+
+
+@dataclass(frozen=True)
+class Ending:
+    mentorship_id: int
+    names: str
+    on: date
+    after_days: int | None
+    reason: str
+    is_private: bool
+
+
+@dataclass
+class ProgramInsights:
+    program: Program
+    filters: Filters
+    options: FilterOptions
+    people: int
+    funnel: list[FunnelStep]
+    time_to_match_days: float | None
+    meetings: MeetingFigures
+    goals: GoalFigures
+    trend: list[WeekRow]
+    check_in_answers: int
+    going_well: float | None
+    evaluations: EvaluationFigures
+    growth: list[SkillGrowth]
+    growth_hidden: int  # skills with fewer than five before-and-after answers
+    load: LoadFigures
+    endings: list[Ending]
+    ended_early: int
+    by_department: list[GroupRow] = field(default_factory=list)
+    by_location: list[GroupRow] = field(default_factory=list)
+
+    @property
+    def matched(self) -> int:
+        return next((step.count for step in self.funnel if step.key == "matched"), 0)
+
+    @property
+    def approved(self) -> int:
+        return next((step.count for step in self.funnel if step.key == "approved"), 0)
+
+    @property
+    def match_percent(self) -> int | None:
+        return round(100 * self.matched / self.approved) if self.approved else None
+
+
+def _median(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return round(statistics.median(values), 1) if values else None
+
+
+def _days(later: datetime | date | None, earlier: datetime | date | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    if isinstance(later, datetime) and isinstance(earlier, datetime):
+        return max(0.0, (later - earlier).total_seconds() / 86400)
+    return float(max(0, (_as_date(later) - _as_date(earlier)).days))
+
+
+def _as_date(value: datetime | date) -> date:
+    return timezone.localdate(value) if isinstance(value, datetime) else value
+
+
+def filter_options(program: Program) -> FilterOptions:
+    """The departments, sites, levels and roles present among the program's enrolments (1 query)."""
+    rows = list(program.enrollments.order_by().values_list(
+        "membership__profile__department", "membership__profile__location", "membership__profile__level", "role"
+    ).distinct())
+    roles = [""] + (["mentor"] if any(role == EnrollmentRole.MENTOR for *_, role in rows) else [])
+    return FilterOptions(
+        departments=sorted({d for d, *_ in rows if d}),
+        locations=sorted({loc for _d, loc, *_ in rows if loc}),
+        levels=sorted({lvl for _d, _l, lvl, _r in rows if lvl is not None}),
+        roles=roles,
+    )
+
+
+def _population(program: Program, filters: Filters) -> QuerySet[Enrollment]:
+    enrollments = program.enrollments.all()
+    if filters.role == EnrollmentRole.MENTOR:
+        enrollments = enrollments.filter(role=EnrollmentRole.MENTOR)
+    else:
+        enrollments = enrollments.filter(role__in=[EnrollmentRole.MENTEE, EnrollmentRole.PEER])
+    if filters.department:
+        enrollments = enrollments.filter(membership__profile__department=filters.department)
+    if filters.location:
+        enrollments = enrollments.filter(membership__profile__location=filters.location)
+    if filters.level is not None:
+        enrollments = enrollments.filter(membership__profile__level=filters.level)
+    return enrollments
+
+
+def program_insights(program: Program, *, filters: Filters | None = None, now: datetime | None = None,
+                     options: FilterOptions | None = None) -> ProgramInsights:
+    """Every figure of the program's health page (a fixed number of queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    options = options or filter_options(program)
+    filters = filters or Filters()
+    population = _population(program, filters)
+    people = cast(list[Row], list(population.order_by().values(
+        "membership_id", "status", "created_at", "decided_at",
+        "membership__profile__department", "membership__profile__location",
+    )))
+    person_ids = {row["membership_id"] for row in people}
+    member_roles = GUIDE_ROLES if filters.role == EnrollmentRole.MENTOR else PARTICIPANT_ROLES
+
+    scope = Mentorship.objects.filter(program=program)
+    if filters.is_set:
+        scope = scope.filter(members__membership__in=population.values("membership_id")).distinct()
+    scope_ids = scope.values("pk")
+
+    mentorships: dict[int, Row] = {
+        row["pk"]: cast(Row, row) for row in scope.order_by().values("pk", "status", "started_on", "ended_at", "created_at")}
+    members = cast(list[Row], list(MentorshipMember.objects.filter(mentorship__in=scope_ids).order_by("joined_at").values(
+        "mentorship_id", "membership_id", "role", "joined_at", "left_at", "membership__user__full_name")))
+    open_members: dict[int, int] = defaultdict(int)
+    names: dict[int, list[str]] = defaultdict(list)
+    for row in members:
+        if row["left_at"] is None:
+            open_members[row["mentorship_id"]] += 1
+        names[row["mentorship_id"]].append(row["membership__user__full_name"])
+
+    # The earliest moment each mentorship's agreement had everyone's confirmation.
+    confirmed_at: dict[int, datetime] = {}
+    for agreement in (AgreementConfirmation.objects.filter(agreement__mentorship__in=scope_ids).order_by()
+                      .values("agreement__mentorship_id", "agreement_id").annotate(n=Count("pk"), at=Max("confirmed_at"))):
+        mentorship_id = agreement["agreement__mentorship_id"]
+        everyone = agreement["n"] >= max(1, open_members.get(mentorship_id, 0))
+        if everyone and (mentorship_id not in confirmed_at or agreement["at"] < confirmed_at[mentorship_id]):
+            confirmed_at[mentorship_id] = agreement["at"]
+
+    held = held_meetings(now)
+    meeting_rows = {row["mentorship_id"]: row for row in Meeting.objects.filter(mentorship__in=scope_ids).order_by()
+                    .values("mentorship_id").annotate(
+                        first_held=Min("starts_at", filter=held), last_held=Max("starts_at", filter=held),
+                        n_held=Count("pk", filter=held), n_missed=Count("pk", filter=Q(happened=False)),
+                        n_booked=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED)),
+                        n_cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
+                        n_upcoming=Count("pk", filter=Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)))}
+    logs = {row["mentorship_id"]: row for row in SessionLog.objects.filter(mentorship__in=scope_ids).order_by()
+            .values("mentorship_id").annotate(first=Min("held_on"), last=Max("held_on"), n=Count("pk"))}
+
+    def first_session(mentorship_id: int) -> date | None:
+        meeting = meeting_rows.get(mentorship_id, {}).get("first_held")
+        log = logs.get(mentorship_id, {}).get("first")
+        dates = [d for d in (_as_date(meeting) if meeting else None, log) if d is not None]
+        return min(dates) if dates else None
+
+    def last_session(mentorship_id: int) -> date | None:
+        meeting = meeting_rows.get(mentorship_id, {}).get("last_held")
+        log = logs.get(mentorship_id, {}).get("last")
+        dates = [d for d in (_as_date(meeting) if meeting else None, log) if d is not None]
+        return max(dates) if dates else None
+
+    # Each person's latest mentorship in this program (a rematch replaces the first).
+    person_mentorship: dict[int, Row] = {}
+    first_joined: dict[int, datetime] = {}
+    for row in members:
+        if row["membership_id"] in person_ids and row["role"] in member_roles:
+            person_mentorship[row["membership_id"]] = row
+            first_joined.setdefault(row["membership_id"], row["joined_at"])
+
+    funnel = _funnel(people, person_mentorship, first_joined, mentorships, confirmed_at, first_session, today)
+    approved_to_match = [
+        _days(first_joined[row["membership_id"]], row["decided_at"] or row["created_at"])
+        for row in people if row["membership_id"] in first_joined
+    ]
+
+    active_pairs = [pk for pk, row in mentorships.items() if row["status"] == MentorshipStatus.ACTIVE]
+    since_30 = today - timedelta(days=30)
+    meetings = MeetingFigures(
+        pairs=len(mentorships),
+        booked=sum(row["n_booked"] for row in meeting_rows.values()),
+        held=sum(row["n_held"] for row in meeting_rows.values()) + sum(row["n"] for row in logs.values()),
+        missed=sum(row["n_missed"] for row in meeting_rows.values()),
+        cancelled=sum(row["n_cancelled"] for row in meeting_rows.values()),
+        upcoming=sum(row["n_upcoming"] for row in meeting_rows.values()),
+        pairs_never_met=sum(1 for pk in active_pairs if first_session(pk) is None),
+        pairs_met_last_30_days=sum(1 for pk in active_pairs if (last := last_session(pk)) and last >= since_30),
+    )
+
+    goal_counts = dict(Goal.objects.filter(mentorship__in=scope_ids).order_by().values_list("status").annotate(n=Count("pk")))
+    live_goal = ~Q(goal__status__in=[GoalStatus.ACHIEVED, GoalStatus.DROPPED])
+    milestones = Milestone.objects.filter(goal__mentorship__in=scope_ids).aggregate(
+        done=Count("pk", filter=Q(done_at__isnull=False)),
+        on_track=Count("pk", filter=Q(done_at__isnull=True, due_on__gte=today) & live_goal),
+        overdue=Count("pk", filter=Q(done_at__isnull=True, due_on__lt=today) & live_goal),
+    )
+    goals = GoalFigures(goals={status: goal_counts.get(status, 0) for status in GoalStatus.values},
+                        milestones_done=milestones["done"], milestones_on_track=milestones["on_track"],
+                        milestones_overdue=milestones["overdue"])
+
+    trend, check_in_answers, going_well = _trend(scope_ids, population, member_roles, now=now, today=today)
+    evaluations = _evaluations(scope_ids)
+    growth, growth_hidden = _growth(scope_ids)
+    load = _load(program, members, mentorships, filters, person_ids)
+    endings = _endings(scope_ids, mentorships, names)
+
+    return ProgramInsights(
+        program=program, filters=filters, options=options, people=len(people), funnel=funnel,
+        time_to_match_days=_median(d for d in approved_to_match if d is not None), meetings=meetings, goals=goals,
+        trend=trend, check_in_answers=check_in_answers, going_well=going_well, evaluations=evaluations,
+        growth=growth, growth_hidden=growth_hidden, load=load, endings=endings[:20], ended_early=len(endings),
+        by_department=_breakdown(people, person_mentorship, mentorships, "membership__profile__department"),
+        by_location=_breakdown(people, person_mentorship, mentorships, "membership__profile__location"),
+    )
+
+
+def _funnel(
+    people: list[Row], person_mentorship: dict[int, Row], first_joined: dict[int, datetime],
+    mentorships: dict[int, Row], confirmed_at: dict[int, datetime], first_session: Any, today: date,
+) -> list[FunnelStep]:
+    def ids(rows: Iterable[Row]) -> frozenset[int]:
+        return frozenset(row["membership_id"] for row in rows)
+
+    approved_rows = [row for row in people if row["status"] == EnrollmentStatus.APPROVED or row["membership_id"] in person_mentorship]
+    matched = [row for row in people if row["membership_id"] in person_mentorship]
+    confirmed, met = [], []
+    for row in matched:
+        mentorship_id = person_mentorship[row["membership_id"]]["mentorship_id"]
+        if mentorship_id in confirmed_at:
+            confirmed.append((row, _days(confirmed_at[mentorship_id], first_joined[row["membership_id"]])))
+        session = first_session(mentorship_id)
+        if session is not None:
+            met.append((row, _days(session, _as_date(first_joined[row["membership_id"]]))))
+    applied_ids, approved_ids, matched_ids = ids(people), ids(approved_rows), ids(matched)
+    steps = [
+        FunnelStep("applied", _("Applied"), applied_ids, applied_ids),
+        FunnelStep("approved", _("Approved"), approved_ids, applied_ids,
+                   _median(d for row in approved_rows if (d := _days(row["decided_at"], row["created_at"])) is not None)),
+        FunnelStep("matched", _("Matched"), matched_ids, approved_ids,
+                   _median(d for row in matched if (d := _days(first_joined[row["membership_id"]], row["decided_at"] or row["created_at"])) is not None)),
+        FunnelStep("agreement", _("Agreement confirmed"), ids(row for row, _d in confirmed), matched_ids,
+                   _median(d for _row, d in confirmed if d is not None)),
+        FunnelStep("first_meeting", _("First meeting held"), ids(row for row, _d in met), matched_ids,
+                   _median(d for _row, d in met if d is not None)),
+    ]
+    for days in ACTIVE_AT_DAYS:
+        reached, still = [], []
+        for row in matched:
+            mentorship = mentorships[person_mentorship[row["membership_id"]]["mentorship_id"]]
+            start = mentorship["started_on"] or _as_date(mentorship["created_at"])
+            if start + timedelta(days=days) > today:
+                continue  # not matched long enough ago to tell
+            reached.append(row)
+            ended = mentorship["ended_at"]
+            if mentorship["status"] == MentorshipStatus.COMPLETED or ended is None or _as_date(ended) >= start + timedelta(days=days):
+                still.append(row)
+        steps.append(FunnelStep(f"active_{days}", _("Still going at day %(days)d") % {"days": days}, ids(still), ids(reached),
+                                note=_("of the %(n)d matched at least %(days)d days ago") % {"n": len(reached), "days": days}))
+    completed = [row for row in matched
+                 if mentorships[person_mentorship[row["membership_id"]]["mentorship_id"]]["status"] == MentorshipStatus.COMPLETED]
+    steps.append(FunnelStep("completed", _("Completed"), ids(completed), matched_ids))
+    return steps
+
+
+def _week(value: datetime | date) -> date:
+    day = _as_date(value)
+    return day - timedelta(days=day.weekday())
+
+
+def _trend(scope_ids: QuerySet[Any], population: QuerySet[Enrollment], member_roles: tuple[str, ...], *,
+           now: datetime, today: date) -> tuple[list[WeekRow], int, float | None]:
+    """Week-by-week activity for the last TREND_WEEKS weeks (4 grouped queries)."""
+    first_week = _week(today) - timedelta(weeks=TREND_WEEKS - 1)
+    start = timezone.make_aware(datetime.combine(first_week, datetime.min.time()))
+
+    def by_week(rows: QuerySet[Any], field_name: str, **extra: Any) -> dict[date, Row]:
+        grouped = rows.filter(**{f"{field_name}__gte": start}).order_by().annotate(week=TruncWeek(field_name)) \
+            .values("week").annotate(n=Count("pk"), **extra)
+        return {_week(row["week"]): row for row in grouped}
+
+    matches = by_week(MentorshipMember.objects.filter(mentorship__in=scope_ids, role__in=member_roles,
+                                                      membership__in=population.values("membership_id")), "joined_at")
+    held = by_week(Meeting.objects.filter(held_meetings(now), mentorship__in=scope_ids), "starts_at")
+    messages = by_week(Message.objects.filter(conversation__mentorship__in=scope_ids, deleted_at__isnull=True), "created_at")
+    check_ins = by_week(CheckIn.objects.filter(mentorship__in=scope_ids, answered_at__isnull=False, going_well__isnull=False),
+                        "answered_at", avg=Avg("going_well"))
+    weeks = []
+    for offset in range(TREND_WEEKS):
+        week = first_week + timedelta(weeks=offset)
+        answers = check_ins.get(week, {}).get("n", 0)
+        weeks.append(WeekRow(
+            week=week, new_matches=matches.get(week, {}).get("n", 0), meetings_held=held.get(week, {}).get("n", 0),
+            messages=messages.get(week, {}).get("n", 0), check_ins=answers,
+            going_well=round(check_ins[week]["avg"], 1) if enough_answers(answers) else None,
+        ))
+    overall = CheckIn.objects.filter(mentorship__in=scope_ids, answered_at__isnull=False, going_well__isnull=False) \
+        .aggregate(n=Count("pk"), avg=Avg("going_well"))
+    going_well = round(overall["avg"], 1) if enough_answers(overall["n"]) else None
+    return weeks, overall["n"], going_well
+
+
+def _evaluations(scope_ids: QuerySet[Any]) -> EvaluationFigures:
+    figures = Evaluation.objects.filter(mentorship__in=scope_ids).aggregate(
+        n=Count("pk"), promoters=Count("pk", filter=Q(nps__gte=9)), detractors=Count("pk", filter=Q(nps__lte=6)),
+        satisfaction=Avg("satisfaction"),
+        **{f"outcome_{value}": Count("pk", filter=Q(outcomes=value)) for value in Outcome.values},
+    )
+    answers = figures["n"]
+    shown = enough_answers(answers)
+    return EvaluationFigures(
+        answers=answers, promoters=figures["promoters"], detractors=figures["detractors"],
+        passives=answers - figures["promoters"] - figures["detractors"],
+        satisfaction=round(figures["satisfaction"], 1) if shown and figures["satisfaction"] is not None else None,
+        outcomes={value: figures[f"outcome_{value}"] for value in Outcome.values} if shown else {},
+    )
+
+
+def _growth(scope_ids: QuerySet[Any]) -> tuple[list[SkillGrowth], int]:
+    """Per skill: the mean self-rating at the start and at the end, for people who gave both."""
+    rows = (SelfRating.objects.filter(assessment__mentorship__in=scope_ids).order_by()
+            .values("assessment__membership_id", "assessment__mentorship_id", "skill")
+            .annotate(before=Max("rating", filter=Q(assessment__phase=AssessmentPhase.START)),
+                      after=Max("rating", filter=Q(assessment__phase=AssessmentPhase.END)))
+            .filter(before__isnull=False, after__isnull=False))
+    by_skill: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        by_skill[row["skill"]].append((row["before"], row["after"]))
+    growth, hidden = [], 0
+    for skill, pairs in by_skill.items():
+        if not enough_answers(pairs):
+            hidden += 1
+            continue
+        growth.append(SkillGrowth(skill=skill, people=len(pairs), before=round(statistics.fmean(b for b, _a in pairs), 1),
+                                  after=round(statistics.fmean(a for _b, a in pairs), 1),
+                                  improved=sum(1 for b, a in pairs if a > b)))
+    growth.sort(key=lambda row: (-row.delta, -row.people, row.skill))
+    return growth, hidden
+
+
+def _load(program: Program, members: list[Row], mentorships: dict[int, Row],
+          filters: Filters, person_ids: set[int]) -> LoadFigures:
+    """Mentors' places: offered (capacity), used by open mentorships, who is full, over or idle (1 query)."""
+    capacity = dict(program.enrollments.filter(role=EnrollmentRole.MENTOR, status=EnrollmentStatus.APPROVED)
+                    .values_list("membership_id", "capacity"))
+    if filters.is_set:  # the mentors filtered on, or guiding the people filtered on
+        in_scope = person_ids | {row["membership_id"] for row in members if row["role"] in GUIDE_ROLES}
+        capacity = {mentor: places for mentor, places in capacity.items() if mentor in in_scope}
+    open_ids = {pk for pk, row in mentorships.items() if row["status"] in OPEN_STATUSES}
+    guide_of: dict[int, set[int]] = defaultdict(set)
+    participants: dict[int, int] = defaultdict(int)
+    for row in members:
+        if row["mentorship_id"] in open_ids and row["left_at"] is None:
+            if row["role"] in GUIDE_ROLES:
+                guide_of[row["membership_id"]].add(row["mentorship_id"])
+            elif row["role"] in PARTICIPANT_ROLES:
+                participants[row["mentorship_id"]] += 1
+    used = {mentor: sum(participants[m] for m in guide_of.get(mentor, ())) for mentor in capacity}
+    places = {mentor: capacity[mentor] or program.mentor_capacity_default for mentor in capacity}
+    return LoadFigures(
+        mentors=len(capacity), places=sum(places.values()), used=sum(used.values()),
+        full=sum(1 for m in capacity if used[m] == places[m]), over=sum(1 for m in capacity if used[m] > places[m]),
+        idle=sum(1 for m in capacity if used[m] == 0),
+    )
+
+
+def _endings(scope_ids: QuerySet[Any], mentorships: dict[int, Row], names: dict[int, list[str]]) -> list[Ending]:
+    """Mentorships that ended early, newest first, with the reason given (coordinators only) (1 query)."""
+    rows = (MentorshipTransition.objects.filter(mentorship__in=scope_ids, to_status=MentorshipStatus.ENDED_EARLY)
+            .order_by("-created_at").values("mentorship_id", "created_at", "reason", "is_reason_private"))
+    endings = []
+    for row in rows:
+        mentorship = mentorships.get(row["mentorship_id"])
+        if mentorship is None or mentorship["status"] != MentorshipStatus.ENDED_EARLY:
+            continue
+        start = mentorship["started_on"]
+        ended_on = _as_date(row["created_at"])
+        endings.append(Ending(
+            mentorship_id=row["mentorship_id"], names=" · ".join(names.get(row["mentorship_id"], [])), on=ended_on,
+            after_days=(ended_on - start).days if start else None, reason=row["reason"], is_private=row["is_reason_private"],
+        ))
+    return endings
+
+
+def _breakdown(people: list[Row], person_mentorship: dict[int, Row],
+               mentorships: dict[int, Row], attribute: str) -> list[GroupRow]:
+    """People by one profile attribute: how many, matched, in an active mentorship — small groups hidden."""
+    sizes: dict[str, int] = defaultdict(int)
+    matched: dict[str, int] = defaultdict(int)
+    active: dict[str, int] = defaultdict(int)
+    for row in people:
+        label = row[attribute] or ""
+        sizes[label] += 1
+        member = person_mentorship.get(row["membership_id"])
+        if member is not None:
+            matched[label] += 1
+            if mentorships[member["mentorship_id"]]["status"] == MentorshipStatus.ACTIVE:
+                active[label] += 1
+    groups = [Group(label or _("Not given"), sizes[label], {"matched": matched[label], "active": active[label]}, key=label)
+              for label in sorted(sizes, key=lambda label: (-sizes[label], label))]
+    return suppress_groups(groups)

@@ -1,0 +1,94 @@
+"""Insights pages: the organization's programs side by side, one program's health, the people behind a figure."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mentora.accounts.models import Membership
+from mentora.core.access import AuthedRequest, access_program, org_view
+
+from .charts import column_chart, line_chart
+from .health import Filters, ProgramInsights, filter_options, program_insights
+from .rollup import organization_rollup
+
+
+@org_view(role="coordinator")
+def organization_insights(request: AuthedRequest) -> HttpResponse:
+    rows = organization_rollup(request.membership.organization)
+    live = [row for row in rows if row.participants or row.active or row.completed]
+    return render(request, "insights/organization.html", {
+        "rows": rows,
+        "totals": {
+            "programs": len(rows),
+            "participants": sum(row.participants for row in rows),
+            "active": sum(row.active for row in rows),
+            "quiet": sum(row.quiet for row in rows),
+            "completed": sum(row.completed for row in rows),
+        },
+        "has_figures": bool(live),
+    })
+
+
+def _charts(insights: ProgramInsights) -> dict[str, object]:
+    labels = [date_format(row.week, "j M") for row in insights.trend]
+    return {
+        "matches": column_chart(chart_id="chart-matches", title=_("New matches"), unit=_("people"),
+                                points=list(zip(labels, [row.new_matches for row in insights.trend], strict=True))),
+        "meetings": column_chart(chart_id="chart-meetings", title=_("Meetings held"), unit=_("meetings"),
+                                 points=list(zip(labels, [row.meetings_held for row in insights.trend], strict=True))),
+        "messages": column_chart(chart_id="chart-messages", title=_("Messages sent"), unit=_("messages"),
+                                 points=list(zip(labels, [row.messages for row in insights.trend], strict=True))),
+        "going_well": line_chart(
+            chart_id="chart-going-well", title=_("How it is going (check-ins)"), unit=_("out of 5"),
+            points=list(zip(labels, [row.going_well for row in insights.trend], strict=True)),
+            summary=_going_well_summary(insights)),
+    }
+
+
+def _going_well_summary(insights: ProgramInsights) -> str:
+    shown = [(date_format(row.week, "j M"), row.going_well) for row in insights.trend if row.going_well is not None]
+    if not shown:
+        return _("Weekly check-in averages appear once five people answer in a week.")
+    first, last = shown[0][1], shown[-1][1]
+    return _("Check-ins averaged %(last)s out of 5 in the week of %(when)s (%(first)s in the week of %(since)s).") % {
+        "last": last, "when": shown[-1][0], "first": first, "since": shown[0][0]}
+
+
+@org_view(role="coordinator")
+def program_insights_page(request: AuthedRequest, program_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    options = filter_options(program)
+    filters = Filters.from_query(request.GET, options)
+    insights = program_insights(program, filters=filters, options=options)
+    return render(request, "insights/program.html", {
+        "program": program, "insights": insights, "filters": filters, "options": options,
+        "charts": _charts(insights), "query": filters.as_query(),
+        "group_tables": [(_("By department"), insights.by_department, "department"),
+                         (_("By site"), insights.by_location, "location")],
+    })
+
+
+@org_view(role="coordinator")
+def program_people(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """The people behind one funnel figure: those who reached a step, or who stopped just before it."""
+    program = access_program(request.membership, program_id, manage=True)
+    options = filter_options(program)
+    filters = Filters.from_query(request.GET, options)
+    insights = program_insights(program, filters=filters, options=options)
+    steps = {step.key: index for index, step in enumerate(insights.funnel)}
+    key = request.GET.get("step", "")
+    if key not in steps:
+        raise Http404
+    step = insights.funnel[steps[key]]
+    stopped = request.GET.get("stopped") == "1" and steps[key] > 0
+    people = step.stopped if stopped else step.people
+    members = (Membership.objects.filter(pk__in=people).select_related("user", "profile").order_by("user__full_name", "pk"))
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "insights/people.html", {
+        "program": program, "step": step, "stopped": stopped, "page": page, "count": len(people),
+        "filters": filters, "query": filters.as_query(),
+    })
