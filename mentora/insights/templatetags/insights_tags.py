@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext, ngettext
 
 from mentora.insights.suppression import GroupRow
 
@@ -14,3 +15,23 @@ def percent_of(row: GroupRow, name: str) -> int | str:
     """`{{ row|percent_of:"matched" }}`: a count of a shown group as a whole percentage ("—" when hidden)."""
     percent = row.percent(name)
     return "—" if percent is None else percent
+
+
+@register.filter
+def signed(value: int | float | None) -> str:
+    """`{{ nps|signed }}`: +38, 0, −12 (a net promoter score reads with its sign)."""
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value).replace("-", "−")
+
+
+@register.filter
+def typical_gap(days: float | None) -> str:
+    """`{{ step.median_days|typical_gap }}`: the median days from the step before, in words."""
+    if days is None:
+        return ""
+    if days < 0.5:
+        return gettext("typically the same day as the step before")
+    shown = round(days) if days >= 10 or abs(days - round(days)) < 0.05 else round(days, 1)
+    return ngettext("typically %(n)s day after the step before", "typically %(n)s days after the step before",
+                    2 if shown != 1 else 1) % {"n": shown}

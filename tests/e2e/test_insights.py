@@ -1,0 +1,85 @@
+"""Insights in a real browser: a coordinator opens the organization's programs side by side, reads one
+program's health in words and charts, filters it, and opens the people behind a figure; axe-clean at
+1280 and 390 px."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from mentora.feedback.models import CheckIn, Evaluation, SelfAssessment, SelfRating
+from tests.conftest import World
+from tests.e2e.conftest import assert_accessible, login, screenshot
+from tests.test_insights_health import _meeting, build_history
+
+pytestmark = pytest.mark.e2e
+
+NAMES = ["Amara Nwosu", "Chloé Okafor", "Felix Kapoor", "Jonas Berg", "Priya Raman", "Leo Marchetti", "Sofia Lindqvist",
+         "Tomás Herrera", "Mei Tanaka", "Omar Haddad", "Ingrid Solberg", "Kwame Mensah", "Lucía Ortega", "Noah Fischer"]
+
+
+def lived_in(world: World):
+    """A program 100 days in: six pairs, meetings week after week, check-ins, evaluations, growth."""
+    history = build_history(world, pairs=6, departments=("Sales", "Design"))
+    for person, name in zip(history.mentees + history.mentors, NAMES, strict=False):
+        person.user.full_name = name
+        person.user.save(update_fields=["full_name"])
+    now = timezone.now()
+    for week in range(8):
+        for index, mentorship in enumerate(history.pairs[2:], start=2):
+            if (week + index) % 3:
+                _meeting(mentorship, 7 * week + 2, happened=True)
+    for week in range(3):
+        for sequence, (mentee, mentorship) in enumerate(zip(history.mentees, history.pairs, strict=True)):
+            CheckIn.objects.create(mentorship=mentorship, respondent=mentee, sequence=week + 1,
+                                   due_on=(now - timedelta(weeks=week)).date(), answered_at=now - timedelta(weeks=week),
+                                   going_well=3 + (sequence + week) % 3, usefulness=4, meeting_regularly=True)
+    for index, person in enumerate(history.mentees + history.mentors[:2]):
+        Evaluation.objects.create(mentorship=history.pairs[index % 6], membership=person, satisfaction=4 + index % 2,
+                                  nps=[10, 9, 9, 8, 6, 10, 7, 9][index], outcomes=["fully", "partly"][index % 2])
+    for index, (mentee, mentorship) in enumerate(zip(history.mentees, history.pairs, strict=True)):
+        start = SelfAssessment.objects.create(mentorship=mentorship, membership=mentee, phase="start")
+        end = SelfAssessment.objects.create(mentorship=mentorship, membership=mentee, phase="end")
+        SelfRating.objects.create(assessment=start, skill="Public speaking", rating=2)
+        SelfRating.objects.create(assessment=end, skill="Public speaking", rating=3 + index % 2)
+    return history
+
+
+def test_a_coordinator_reads_how_a_program_is_going_and_who_needs_a_hand(page: Page, live_server, world: World):
+    history = lived_in(world)
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/")
+    page.get_by_role("link", name="Insights").first.click()
+    expect(page.get_by_role("heading", name="How your programs are going")).to_be_visible()
+    expect(page.get_by_role("table", name="Programs side by side")).to_contain_text("Returners 2026")
+    assert_accessible(page)
+    screenshot(page, "insights-organization", phone=True)
+
+    page.get_by_role("link", name="Returners 2026").click()
+    headline = page.get_by_role("region", name="In a minute")
+    expect(headline).to_contain_text("6 of 7 approved people are matched")
+    expect(headline).to_contain_text("Net promoter score +50 from 8 end-of-program evaluations.")
+    expect(page.get_by_role("img", name="Meetings held")).to_be_visible()
+    expect(page.get_by_role("region", name="What people say they learned")).to_contain_text("Public speaking")
+    expect(page.get_by_role("region", name="Mentorships that ended early")).to_contain_text("Moved to another team")
+    page.get_by_text("Show the figures").first.click()
+    expect(page.get_by_role("table", name="Meetings held")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "insights-program", phone=True)
+
+    funnel = page.get_by_role("region", name="From application to completion")
+    funnel.locator("li", has=page.locator(".funnel-label", has_text="Matched")).get_by_role("link", name="1 not yet").click()
+    expect(page.get_by_role("heading", name="Not yet: Matched")).to_be_visible()
+    waiting = history.program.enrollments.get(membership__profile__department="Legal").membership
+    expect(page.locator(".people-list")).to_contain_text(waiting.user.full_name)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="How Returners 2026 is going").click()
+    page.get_by_label("Department", exact=True).select_option("Sales")
+    page.get_by_role("button", name="Show these figures").click()
+    expect(page).to_have_url(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/?role=&department=Sales&location=&level=")
+    expect(page.get_by_role("region", name="In a minute")).to_contain_text("3 of 3 approved people are matched")
+    assert_accessible(page)
