@@ -155,6 +155,9 @@ def main() -> None:
     Membership.objects.create(user=coordinator, organization=other, role=Role.COORDINATOR)
     for index in range(programs):
         seed_program(other, pairs=program_pairs, tag=f"p{index}", rng=rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load; without it the planner guesses
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(coordinator)
     rows = [
