@@ -149,6 +149,12 @@ class MeetingFigures:
     upcoming: int
     pairs_never_met: int
     pairs_met_last_30_days: int
+    pair_months: float = 0.0  # months the mentorships ran (to today, or to their end), summed
+
+    @property
+    def held_per_month(self) -> float | None:
+        """Meetings held per mentorship per month it ran."""
+        return round(self.held / self.pair_months, 1) if self.pair_months >= 1 else None
 
     @property
     def held_per_pair(self) -> float:
@@ -266,6 +272,7 @@ class ProgramInsights:
     load: LoadFigures
     endings: list[Ending]
     ended_early: int
+    statuses: dict[str, int] = field(default_factory=dict)  # mentorships by status
     by_department: list[GroupRow] = field(default_factory=list)
     by_location: list[GroupRow] = field(default_factory=list)
 
@@ -424,6 +431,8 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
     ]
 
     active_pairs = [pk for pk, row in mentorships.items() if row["status"] == MentorshipStatus.ACTIVE]
+    ran_days = sum(max(0, (min(row["ended_on"] or today, today) - row["start"]).days)
+                   for row in mentorships.values() if row["status"] != MentorshipStatus.PROPOSED and row["start"])
     since_30 = today - timedelta(days=30)
     meetings = MeetingFigures(
         pairs=len(mentorships),
@@ -434,6 +443,7 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         upcoming=sum(row["n_upcoming"] for row in meeting_rows.values()),
         pairs_never_met=sum(1 for pk in active_pairs if first_session(pk) is None),
         pairs_met_last_30_days=sum(1 for pk in active_pairs if (last := last_session(pk)) and last >= since_30),
+        pair_months=round(ran_days / 30.44, 2),
     )
 
     goal_counts = dict(Goal.objects.filter(mentorship__in=scope_ids).order_by().values_list("status").annotate(n=Count("pk")))
@@ -458,6 +468,7 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         time_to_match_days=_median(d for d in approved_to_match if d is not None), meetings=meetings, goals=goals,
         trend=trend, check_in_answers=check_in_answers, going_well=going_well, evaluations=evaluations,
         growth=growth, growth_hidden=growth_hidden, load=load, endings=endings[:20], ended_early=len(endings),
+        statuses={status: sum(1 for row in mentorships.values() if row["status"] == status) for status in MentorshipStatus.values},
         by_department=_breakdown(people, person_mentorship, mentorships, "membership__profile__department"),
         by_location=_breakdown(people, person_mentorship, mentorships, "membership__profile__location"),
     )

@@ -48,6 +48,7 @@ class ProgramForm(SupportedDatesMixin, forms.ModelForm[Program]):
             "name", "purpose", "form", "description", "status", "starts_on", "ends_on", "enrollment_closes_on",
             "is_pilot", "roles_offered", "requires_approval", "mentor_capacity_default", "circle_size_min",
             "circle_size_max", "matching_mode", "eligible_departments", "eligible_levels", "eligible_locations",
+            "target_match_percent", "target_meetings_per_month", "target_nps", "target_completion_percent",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -95,6 +96,16 @@ class ProgramForm(SupportedDatesMixin, forms.ModelForm[Program]):
         capacity = cleaned.get("mentor_capacity_default")
         if capacity is not None and capacity < 1:
             self.add_error("mentor_capacity_default", _("A mentor takes at least one mentee."))
+        for name in ("target_match_percent", "target_completion_percent"):
+            value = cleaned.get(name)
+            if value is not None and not 0 <= value <= 100:
+                self.add_error(name, _("A share is between 0 and 100 %."))
+        nps = cleaned.get("target_nps")
+        if nps is not None and not -100 <= nps <= 100:
+            self.add_error("target_nps", _("A net promoter score is between −100 and 100."))
+        meetings = cleaned.get("target_meetings_per_month")
+        if meetings is not None and not 0 <= meetings <= 31:
+            self.add_error("target_meetings_per_month", _("Between 0 and 31 meetings a month."))
         return cleaned
 
 

@@ -92,6 +92,14 @@ class Program(models.Model):
         _("matching mode"), max_length=20, choices=MatchingMode.choices, default=MatchingMode.COORDINATOR
     )
     requires_approval = models.BooleanField(_("coordinator approves enrolments"), default=True)
+    # What success looks like, set before the program starts; the retrospective compares against it.
+    target_match_percent = models.PositiveSmallIntegerField(
+        _("target: share of approved people matched (%)"), null=True, blank=True)
+    target_meetings_per_month = models.DecimalField(
+        _("target: meetings per mentorship per month"), max_digits=3, decimal_places=1, null=True, blank=True)
+    target_nps = models.SmallIntegerField(_("target: net promoter score (−100 to 100)"), null=True, blank=True)
+    target_completion_percent = models.PositiveSmallIntegerField(
+        _("target: share of mentorships completed (%)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -113,6 +121,14 @@ class Program(models.Model):
             models.CheckConstraint(condition=Q(status__in=ProgramStatus.values), name="program_status_valid"),
             models.CheckConstraint(
                 condition=Q(matching_mode__in=MatchingMode.values), name="program_matching_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(target_match_percent__isnull=True) | Q(target_match_percent__lte=100))
+                & (Q(target_completion_percent__isnull=True) | Q(target_completion_percent__lte=100))
+                & (Q(target_nps__isnull=True) | Q(target_nps__gte=-100, target_nps__lte=100))
+                & (Q(target_meetings_per_month__isnull=True) | Q(target_meetings_per_month__gte=0,
+                                                                  target_meetings_per_month__lte=31)),
+                name="program_targets_in_range",
             ),
         ]
 
@@ -247,3 +263,17 @@ class Enrollment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status not in (EnrollmentStatus.WITHDRAWN, EnrollmentStatus.REJECTED)
+
+
+class ProgramRetrospective(models.Model):
+    """What the coordinators learned from a program (a pilot above all): kept with it, read before the next cohort."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="retrospective")
+    worked = models.TextField(_("What worked"), blank=True, max_length=4000)
+    did_not_work = models.TextField(_("What did not work"), blank=True, max_length=4000)
+    next_time = models.TextField(_("What we will change next time"), blank=True, max_length=4000)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.program}"

@@ -21,6 +21,7 @@ from mentora.programs.models import (
     EnrollmentStatus,
     Form,
     Program,
+    ProgramRetrospective,
     ProgramStatus,
     QuestionKind,
 )
@@ -30,6 +31,7 @@ PROGRAM_FIELDS = (
     "name", "description", "form", "purpose", "status", "starts_on", "ends_on", "enrollment_closes_on",
     "is_pilot", "eligible_departments", "eligible_levels", "eligible_locations", "roles_offered",
     "mentor_capacity_default", "circle_size_min", "circle_size_max", "matching_mode", "requires_approval",
+    "target_match_percent", "target_meetings_per_month", "target_nps", "target_completion_percent",
 )
 
 
@@ -60,6 +62,14 @@ def _validate_program(values: dict[str, Any]) -> None:
         raise DomainError(_("Enrolment must close before the program ends."), field="enrollment_closes_on")
     if values.get("circle_size_min", 2) > values.get("circle_size_max", 2):
         raise DomainError(_("The smallest circle cannot be larger than the largest."), field="circle_size_min")
+    for name in ("target_match_percent", "target_completion_percent"):
+        if values.get(name) is not None and not 0 <= values[name] <= 100:
+            raise DomainError(_("A share is between 0 and 100 %."), field=name)
+    if values.get("target_nps") is not None and not -100 <= values["target_nps"] <= 100:
+        raise DomainError(_("A net promoter score is between −100 and 100."), field="target_nps")
+    meetings = values.get("target_meetings_per_month")
+    if meetings is not None and not 0 <= meetings <= 31:
+        raise DomainError(_("Between 0 and 31 meetings a month."), field="target_meetings_per_month")
 
 
 @transaction.atomic
@@ -336,3 +346,17 @@ def mentor_load(membership: Membership) -> int:
         .aggregate(total=Sum("capacity"))["total"]
     )
     return int(total or 0)
+
+
+@transaction.atomic
+def save_retrospective(
+    *, program: Program, worked: str, did_not_work: str, next_time: str, saved_by: User,
+) -> ProgramRetrospective:
+    """Write the program's retrospective notes (one set per program, kept up to date)."""
+    retrospective, _created = ProgramRetrospective.objects.update_or_create(
+        program=program, defaults={"worked": worked.strip(), "did_not_work": did_not_work.strip(),
+                                   "next_time": next_time.strip(), "updated_by": saved_by},
+    )
+    record_audit_event(organization=program.organization, actor=saved_by, action="program.retrospective",
+                       target=program, details={})
+    return retrospective

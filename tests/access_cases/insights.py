@@ -6,9 +6,15 @@ CASES: list[Case] = [
     Case("insights:organization", org, COORDINATORS),
     Case("insights:program", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("insights:people", lambda w: ["acme", w.program.pk], COORDINATORS, data=lambda w: {"step": "matched"}),
+    Case("insights:retrospective", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("insights:next_cohort", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": 422, "admin": 422},
+         "post", lambda w: {"name": ""}),
+    Case("insights:compare", org, COORDINATORS, data=lambda w: {"a": w.program.pk}),
 ]
 
 CROSS_TENANT: list[Case] = [
     Case("insights:program", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:people", lambda w: ["acme", w.other_program.pk], {}, data=lambda w: {"step": "matched"}),
+    Case("insights:retrospective", lambda w: ["acme", w.other_program.pk], {}),
+    Case("insights:next_cohort", lambda w: ["acme", w.other_program.pk], {}, "post", lambda w: {"name": "Stolen"}),
 ]

@@ -35,3 +35,12 @@ def typical_gap(days: float | None) -> str:
     shown = round(days) if days >= 10 or abs(days - round(days)) < 0.05 else round(days, 1)
     return ngettext("typically %(n)s day after the step before", "typically %(n)s days after the step before",
                     2 if shown != 1 else 1) % {"n": shown}
+
+
+@register.filter
+def signed_text(value: str) -> str:
+    """`{{ nps|floatformat:"0"|signed_text }}`: a formatted number with its sign (+38, −12)."""
+    text = str(value)
+    if text.startswith("-"):
+        return "−" + text[1:]
+    return text if text in ("0", "") else "+" + text
