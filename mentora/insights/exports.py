@@ -142,7 +142,7 @@ DATASETS: dict[str, Dataset] = {dataset.slug: dataset for dataset in (
               "how many meet as agreed."),
         _lazy("Any single person's answers, and rounds fewer than five people answered."),
         True, "layers", check_in_results_table, _rows_of(check_in_results_table),
-        lambda n: ngettext("%(n)d round", "%(n)d rounds", n) % {"n": n},
+        lambda n: ngettext("%(n)d row: one per round", "%(n)d rows: one per round", n) % {"n": n},
     ),
     Dataset(
         "evaluations", _lazy("Evaluation results"),
@@ -150,7 +150,7 @@ DATASETS: dict[str, Dataset] = {dataset.slug: dataset for dataset in (
               "detractors, and how many reached the outcomes they wanted."),
         _lazy("Any single person's answers and comments, and groups of fewer than five people."),
         True, "sparkles", evaluation_results_table, _rows_of(evaluation_results_table),
-        lambda n: ngettext("%(n)d row", "%(n)d rows", n) % {"n": n},
+        lambda n: ngettext("%(n)d row: one per role, and everyone", "%(n)d rows: one per role, and everyone", n) % {"n": n},
     ),
     Dataset(
         "departments", _lazy("Participation by department"),
@@ -158,7 +158,8 @@ DATASETS: dict[str, Dataset] = {dataset.slug: dataset for dataset in (
               "completed one."),
         _lazy("Departments of fewer than five people (and enough others that they cannot be worked out)."),
         True, "users", departments_table, _rows_of(departments_table),
-        lambda n: ngettext("%(n)d row", "%(n)d rows", n) % {"n": n},
+        lambda n: ngettext("%(n)d row: one per department, and all of them", "%(n)d rows: one per department, and all of them",
+                           n) % {"n": n},
     ),
 )}
 
