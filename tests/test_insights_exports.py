@@ -419,8 +419,8 @@ def test_an_unknown_dataset_or_format_is_missing(world: World, built: Built, dat
 
 @pytest.mark.parametrize("name", ["insights:export", "insights:exports"])
 def test_another_organizations_program_answers_like_a_missing_one(world: World, name: str) -> None:
-    args: list[Any] = ["acme", world.other_program.pk] + (["enrolments", "csv"] if name == "insights:export" else [])
-    missing: list[Any] = ["acme", 999_999] + args[2:]
+    rest: list[Any] = ["enrolments", "csv"] if name == "insights:export" else []
+    args, missing = ["acme", world.other_program.pk, *rest], ["acme", 999_999, *rest]
     client = client_for(world.admin)
     other, absent = client.get(reverse(name, args=args)), client.get(reverse(name, args=missing))
     assert other.status_code == absent.status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from mentora.core.access import AuthedRequest, access_program, org_view, viewer_zone
 from mentora.insights import exports
@@ -22,7 +22,7 @@ def exports_page(request: AuthedRequest, program_id: int) -> HttpResponse:
     })
 
 
-@require_safe
+@require_GET  # not HEAD: a download is built (and audited) only to be sent
 @org_view(role="coordinator")
 def export(request: AuthedRequest, program_id: int, dataset: str, fmt: str) -> StreamingHttpResponse:
     """One dataset as CSV or XLSX; an unknown dataset or format is missing like anything else (404)."""

@@ -94,6 +94,7 @@ def test_a_new_program_offers_its_exports_with_a_word_on_what_they_will_hold(
     expect(page.get_by_role("article", name="Goals progress").get_by_text("Nothing yet")).to_be_visible()
     assert_accessible(page)
     name, body = download(page, "Goals progress", "csv")
+    assert name.startswith("returners-2028-goals-")
     assert body.decode("utf-8-sig").splitlines() == [
         "Mentorship,Goal,Owner,Owner's role,Status,Target date,Milestones done,Milestones,Milestones overdue,"
         "Steps done,Steps,Progress (%)"]
