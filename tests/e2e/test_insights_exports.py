@@ -56,7 +56,8 @@ def test_a_coordinator_downloads_a_programs_enrolments_as_csv_and_xlsx(
         browser: Browser, asgi_server: AsgiServer, world: World, program: Program) -> None:  # noqa: F811
     page = new_page(browser)
     login(page, asgi_server, "coord@acme.test")
-    page.goto(f"{asgi_server.url}/o/acme/programs/{program.pk}/insights/exports/")
+    page.goto(f"{asgi_server.url}/o/acme/programs/{program.pk}/")
+    page.get_by_role("link", name="Exports", exact=True).click()
     expect(page.get_by_role("heading", name="Exports", level=1)).to_be_visible()
     enrolments = page.get_by_role("article", name="Enrolments")
     expect(enrolments.get_by_text("6 enrolments")).to_be_visible()
