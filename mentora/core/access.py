@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone as dj_timezone
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mentora.programs.models import Enrollment, Program
 
 P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponse)
+R = TypeVar("R", bound=HttpResponseBase)  # streamed downloads too
 
 
 class AuthedRequest(HttpRequest):
@@ -54,16 +54,16 @@ def require_admin(membership: Membership) -> None:
 
 def org_view(
     *, role: str | None = None
-) -> Callable[[Callable[Concatenate[AuthedRequest, P], R]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[Concatenate[AuthedRequest, P], R]], Callable[..., HttpResponseBase]]:
     """Resolve `org` from the URL to the caller's membership (404 otherwise) and check the role.
 
     `role` is None (any member), "coordinator" (coordinators and admins) or "admin".
     Anonymous users are sent to sign in.
     """
 
-    def decorator(view: Callable[Concatenate[AuthedRequest, P], R]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[Concatenate[AuthedRequest, P], R]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapped(request: HttpRequest, org: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 from django.contrib.auth.views import redirect_to_login
 

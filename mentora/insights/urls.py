@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mentora.insights import retrospective_views, views
+from mentora.insights import export_views, retrospective_views, views
 
 app_name = "insights"
 
@@ -14,4 +14,6 @@ urlpatterns = [
          name="retrospective"),
     path("programs/<int:program_id>/insights/next-cohort/", retrospective_views.next_cohort, name="next_cohort"),
     path("insights/compare/", retrospective_views.compare_cohorts, name="compare"),
+    path("programs/<int:program_id>/insights/exports/", export_views.exports_page, name="exports"),
+    path("programs/<int:program_id>/insights/export/<slug:dataset>.<slug:fmt>", export_views.export, name="export"),
 ]

@@ -1,4 +1,4 @@
-"""Access-matrix entries for insights (coordinators and admins only)."""
+"""Access-matrix entries for insights (coordinators and admins of the program's organization only)."""
 
 from tests.access_cases import COORDINATORS, Case, org
 
@@ -10,6 +10,9 @@ CASES: list[Case] = [
     Case("insights:next_cohort", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": 422, "admin": 422},
          "post", lambda w: {"name": ""}),
     Case("insights:compare", org, COORDINATORS, data=lambda w: {"a": w.program.pk}),
+    Case("insights:exports", lambda w: ["acme", w.program.pk], COORDINATORS),
+    Case("insights:export", lambda w: ["acme", w.program.pk, "enrolments", "csv"], COORDINATORS),
+    Case("insights:export", lambda w: ["acme", w.program.pk, "mentorships", "xlsx"], COORDINATORS),
 ]
 
 CROSS_TENANT: list[Case] = [
@@ -17,4 +20,7 @@ CROSS_TENANT: list[Case] = [
     Case("insights:people", lambda w: ["acme", w.other_program.pk], {}, data=lambda w: {"step": "matched"}),
     Case("insights:retrospective", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:next_cohort", lambda w: ["acme", w.other_program.pk], {}, "post", lambda w: {"name": "Stolen"}),
+    Case("insights:exports", lambda w: ["acme", w.other_program.pk], {}),
+    Case("insights:export", lambda w: ["acme", w.other_program.pk, "enrolments", "csv"], {}),
+    Case("insights:export", lambda w: ["acme", w.other_program.pk, "check-ins", "xlsx"], {}),
 ]
