@@ -83,3 +83,38 @@ def test_a_coordinator_reads_how_a_program_is_going_and_who_needs_a_hand(page: P
     expect(page).to_have_url(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/?role=&department=Sales&location=&level=")
     expect(page.get_by_role("region", name="In a minute")).to_contain_text("3 of 3 approved people are matched")
     assert_accessible(page)
+
+
+def test_a_coordinator_runs_a_pilot_retrospective_and_starts_the_next_cohort(page: Page, live_server, world: World):
+    history = lived_in(world)
+    program = history.program
+    program.is_pilot, program.target_match_percent, program.target_nps = True, 80, 30
+    program.save()
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/insights/")
+    page.get_by_role("link", name="Pilot retrospective").click()
+    targets = page.get_by_role("region", name="Against what success was meant to look like")
+    expect(targets.locator(".target", has_text="People matched")).to_contain_text("Target met.")
+    expect(targets.locator(".target", has_text="Net promoter score")).to_contain_text("+50")
+    expect(targets.locator(".target", has_text="Mentorships completed")).to_contain_text("No target was set.")
+    page.get_by_label("What worked").fill("Pairing across sites; the monthly social.")
+    page.get_by_label("What did not work").fill("Too many check-in questions.")
+    page.get_by_role("button", name="Save the retrospective").click()
+    expect(page.locator(".messages")).to_contain_text("Retrospective saved.")
+    assert_accessible(page)
+    screenshot(page, "insights-retrospective", phone=True)
+
+    page.get_by_label("Name of the new cohort").fill("Returners 2027")
+    expect(page.get_by_text("Invite this cohort's mentors to mentor again (6 people get a notification and an email)")).to_be_visible()
+    page.get_by_role("button", name="Create the next cohort").click()
+    expect(page.locator(".messages")).to_contain_text("Returners 2027 is ready")
+    expect(page.locator("#id_name")).to_have_value("Returners 2027")
+
+    page.goto(f"{live_server.url}/o/acme/insights/")
+    page.get_by_role("link", name="Compare two cohorts").click()
+    page.get_by_label("First program").select_option(label="Returners 2026")
+    page.get_by_label("Second program").select_option(label="Career Growth")
+    page.get_by_role("button", name="Compare").click()
+    table = page.get_by_role("table", name="Figures side by side")
+    expect(table.get_by_role("row", name="Net promoter score")).to_contain_text("50")
+    assert_accessible(page)
