@@ -1,4 +1,5 @@
-"""A believable demo organization: 300 people on four continents and three programs."""
+"""A believable demo organization: 300 people on four continents, three programs about to start, and
+(in `demo_history`) a finished pilot and a running program with their histories."""
 
 from __future__ import annotations
 
@@ -198,6 +199,9 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
                                           capacity=6 if is_facilitator else None, status=EnrollmentStatus.APPROVED))
     Enrollment.objects.bulk_create(enrollments)
     _seed_mentorships(career, coordinator)
+    from mentora.core.demo_history import seed_histories
+
+    seed_histories(organization=organization, coordinator=coordinator, sign_in_emails=[e for _r, e in _sign_ins()], seed=seed)
     return DemoResult(organization, True, len(memberships), _sign_ins())
 
 
