@@ -214,6 +214,8 @@ def test_a_coordinator_and_a_quiet_mentee_see_the_history_on_their_pages(demo: N
     """The pages render the backdated rows: the flags, a quiet pair, a finished pilot pair's results."""
     coordinator = Client()
     coordinator.force_login(User.objects.get(email="coordinator@northwind.example"))
+    home = coordinator.get(reverse("core:dashboard", args=[DEMO_SLUG])).content.decode()
+    assert "Career Growth 2026" in home and pilot().name in home
     flags = coordinator.get(reverse("feedback:flags", args=[DEMO_SLUG]))
     assert flags.status_code == 200 and "haven" in flags.content.decode()  # "We haven't met in over a month…"
     finished = pilot().mentorships.filter(status=MentorshipStatus.COMPLETED).first()

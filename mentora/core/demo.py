@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -27,6 +28,9 @@ from mentora.profiles.models import (
 )
 from mentora.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentora.programs.services import create_program, preset_for
+
+if TYPE_CHECKING:
+    from mentora.core.demo_history import HistoryCounts
 
 DEMO_SLUG = "northwind"
 DEMO_PASSWORD = "mentora-demo-2026"
@@ -74,6 +78,7 @@ class DemoResult:
     created: bool
     people: int
     sign_ins: list[tuple[str, str]]
+    histories: HistoryCounts | None = None
 
 
 def _sign_ins() -> list[tuple[str, str]]:
@@ -201,8 +206,9 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
     _seed_mentorships(career, coordinator)
     from mentora.core.demo_history import seed_histories
 
-    seed_histories(organization=organization, coordinator=coordinator, sign_in_emails=[e for _r, e in _sign_ins()], seed=seed)
-    return DemoResult(organization, True, len(memberships), _sign_ins())
+    histories = seed_histories(organization=organization, coordinator=coordinator,
+                               sign_in_emails=[email for _role, email in _sign_ins()], seed=seed)
+    return DemoResult(organization, True, len(memberships), _sign_ins(), histories)
 
 
 def _seed_mentorships(program: Program, coordinator: User) -> None:

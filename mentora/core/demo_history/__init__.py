@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -68,9 +68,14 @@ UNMATCHED = [
 ]
 
 
+# Whose side of a history is worth signing in to see (the seed command prints one mentee of each).
+SHOWN_ARCS = {"grew": "a pilot pair that completed and grew", "thriving": "a thriving pair",
+              "quiet": "a pair going quiet", "unconfirmed": "a pair whose agreement waits for them"}
+
+
 @dataclass
 class HistoryCounts:
-    """What `seed_histories` made."""
+    """What `seed_histories` made, and a few participants whose side of it is worth a look."""
 
     pilot_pairs: int = 0
     running_pairs: int = 0
@@ -78,6 +83,7 @@ class HistoryCounts:
     messages: int = 0
     check_ins: int = 0
     evaluations: int = 0
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (email, what they show)
 
 
 class _Seeder:
@@ -92,6 +98,7 @@ class _Seeder:
         self.wanted_skills: dict[int, list[Skill]] = defaultdict(list)
         self.planner = Planner(clock=self.clock, coordinator=coordinator)
         self.writer = Writer(organization=organization, clock=self.clock, rows=self.rows, wanted_skills=self.wanted_skills)
+        self.examples: dict[str, str] = {}  # arc → the first such mentee's email
 
     def pools(self, sign_in_emails: Collection[str]) -> tuple[list[Membership], list[Membership]]:
         """Would-be mentors (level 6 and up) and mentees (up to 5) the upcoming programs do not hold, shuffled."""
@@ -162,6 +169,7 @@ class _Seeder:
             )
             self.planner.plan(pair, program)
             self.writer.write(pair, program)
+            self.examples.setdefault(arc, mentee.user.email)
 
 
 def _assign(mentors: list[Membership], mentees: list[Membership]) -> list[tuple[Membership, Membership]]:
@@ -238,4 +246,5 @@ def seed_histories(*, organization: Organization, coordinator: User, sign_in_ema
         pilot_pairs=pilot_n, running_pairs=running_n, meetings=Meeting.objects.filter(in_org).count(),
         messages=Message.objects.filter(conversation__mentorship__program__organization=organization).count(),
         check_ins=CheckIn.objects.filter(in_org).count(), evaluations=Evaluation.objects.filter(in_org).count(),
+        examples=[(seeder.examples[arc], words) for arc, words in SHOWN_ARCS.items() if arc in seeder.examples],
     )

@@ -85,8 +85,8 @@ class Writer:
         self.organization, self.clock, self.rows, self.wanted_skills = organization, clock, rows, wanted_skills
         self.rng, self.now, self.today = clock.rng, clock.now, clock.today
         self.pairs: list[Pair] = []
-        self.flags_left = 4
-        self.read_markers: list[tuple[Conversation, Pair, list[Message], Membership | None]] = []
+        self.flags_left = 5  # check-ins flagged to the coordinator, in pairs that went wrong
+        self.read_markers: list[tuple[Conversation, Pair, list[Message]]] = []
 
     def write(self, pair: Pair, program: Program) -> None:
         self.pairs.append(pair)
@@ -121,6 +121,8 @@ class Writer:
         rng = self.rng
         proposed = self.clock.later(pair.matched_at, hours=(20, 120)) or pair.matched_at
         author, other = (pair.mentor, pair.mentee) if rng.random() < 0.6 else (pair.mentee, pair.mentor)
+        if pair.arc == "unconfirmed":  # the mentor proposed it; the mentee has not confirmed yet
+            author, other = pair.mentor, pair.mentee
         cadence = Cadence.BIWEEKLY if pair.arc in ("grew", "thriving") else rng.choice([Cadence.BIWEEKLY, Cadence.MONTHLY])
         agreement = self.rows.add(Agreement(
             mentorship=pair.mentorship, version=1, mentee_wants=pair.mentee.profile.goals or "Grow with a guide.",
@@ -264,9 +266,8 @@ class Writer:
         if pair.paused and pair.paused[1] is None:
             say(clock.moment(pair.paused[0] - timedelta(days=2), pair.utc_hour), mentee, texts.PAUSE_MESSAGE)
             say(clock.moment(pair.paused[0] - timedelta(days=1), pair.utc_hour), mentor, rng.choice(texts.REPLIES))
-        silent: Membership | None = None
-        if pair.quiet_since is not None:
-            chaser, silent = (mentee, mentor) if rng.random() < 0.7 else (mentor, mentee)
+        if pair.quiet_since is not None and pair.silent is not None:
+            chaser = mentee if pair.silent is mentor else mentor
             bank = texts.UNANSWERED_FROM_MENTEE if chaser is mentee else texts.UNANSWERED_FROM_MENTOR
             day = pair.quiet_since + timedelta(days=rng.randint(6, 10))
             for text in bank[: rng.choice([2, 3])]:
@@ -280,7 +281,7 @@ class Writer:
         conversation = self.rows.add(Conversation(mentorship=pair.mentorship), created_at=said[0][0])
         messages = [self.rows.add(Message(conversation=conversation, author=who.user, body=text), created_at=at)
                     for at, who, text in said]
-        self.read_markers.append((conversation, pair, messages, silent))
+        self.read_markers.append((conversation, pair, messages))
 
     def check_ins(self, pair: Pair) -> None:
         """Every round the periodic job would have sent (`send_due_check_ins`' schedule), with the answers."""
@@ -291,14 +292,13 @@ class Writer:
         if pair.ended_at is not None:
             until = min(until, pair.ended_at.date() - timedelta(days=1))
         due_dates = check_in_due_dates(anchor=anchor, every_weeks=CHECK_IN_WEEKS, until=until)
-        silent = rng.choice([pair.mentor, pair.mentee])
         for sequence, due_on in enumerate(due_dates, start=1):
             if pair.is_paused_on(due_on):
                 continue  # nobody is asked while a mentorship is paused
             left = len(due_dates) - sequence  # rounds after this one
             for member in (pair.mentor, pair.mentee):
                 sent = self.clock.moment(due_on, 7)
-                score, skip = self.mood(pair, member, left=left, silent=silent)
+                score, skip = self.mood(pair, member, left=left)
                 answered = None if skip else self.clock.later(sent, hours=(2, 80))
                 resent = sent + timedelta(days=3) if answered is None and sent + timedelta(days=3) < self.now else None
                 check_in = CheckIn(mentorship=pair.mentorship, respondent=member, sequence=sequence, due_on=due_on,
@@ -311,20 +311,20 @@ class Writer:
                             else texts.CHECK_IN_COMMENTS_LOW)
                     check_in.comment = rng.choice(bank) if rng.random() < 0.4 else ""
                     if score <= 2 and member is pair.mentee and self.flags_left and left == 0:
-                        check_in.flag_to_coordinator = texts.FLAGS_FROM_MENTEES[self.flags_left % 2]
+                        check_in.flag_to_coordinator = texts.FLAGS_FROM_MENTEES[0 if pair.arc == "quiet" else 1]
                         self.flags_left -= 1
                 self.rows.add(check_in)
 
-    def mood(self, pair: Pair, member: Membership, *, left: int, silent: Membership) -> tuple[int, bool]:
+    def mood(self, pair: Pair, member: Membership, *, left: int) -> tuple[int, bool]:
         """(How is it going, 1–5; whether this round went unanswered) for one member's round."""
         rng, arc = self.rng, pair.arc
         if arc in ("grew", "thriving"):
-            return rng.choice([4, 5, 5]), rng.random() < 0.08
+            return rng.choice([4, 5, 5]), rng.random() < 0.04
         if arc in ("flat", "steady", "paused"):
-            return rng.choice([3, 4, 4]), rng.random() < 0.15
+            return rng.choice([3, 4, 4]), rng.random() < 0.1
         if arc == "quiet":
             # 4, 4, …, 3, 2 — and the silent side stops answering at the end.
-            return max(2, min(4, 2 + left)), member is silent and left == 0
+            return max(2, min(4, 2 + left)), member is pair.silent and left == 0
         if arc == "ended":
             return max(1, min(4, 1 + left)), member is pair.mentor and left == 0
         return rng.choice([3, 4]), member is pair.mentee  # unconfirmed: the one who has not confirmed is not answering
@@ -375,10 +375,10 @@ class Writer:
         rows.save(MentorshipTransition, AuditEvent, Agreement, AgreementConfirmation, Goal, Milestone, MilestoneReview,
                   Meeting, Attendee, SessionLog, Conversation, Message, CheckIn, SelfAssessment, SelfRating, Evaluation,
                   Feedback)
-        for conversation, pair, messages, silent in self.read_markers:
+        for conversation, pair, messages in self.read_markers:
             for member in (pair.mentor, pair.mentee):
                 # Everyone has read everything, except the silent side of a pair going quiet.
-                read = [m for m in messages if member is not silent or pair.quiet_since is None
+                read = [m for m in messages if member is not pair.silent or pair.quiet_since is None
                         or m.created_at.date() <= pair.quiet_since]
                 upto = read[-1] if read else None
                 # Digests went out at the time: nothing of the past is left to email.

@@ -156,7 +156,7 @@ CHECK_IN_COMMENTS_MIXED = [
 CHECK_IN_COMMENTS_LOW = [
     "We have not managed to meet for a while.", "I'm not sure we're the right fit for what I need.",
 ]
-FLAGS_FROM_MENTEES = [
+FLAGS_FROM_MENTEES = [  # from a pair going quiet, from one that is about to end
     "We haven't met in over a month and my messages go unanswered. Could you check in with my mentor?",
     "Workload in my team makes it hard to keep our sessions, and I'm not sure we're a good fit. Can we talk?",
 ]

@@ -52,6 +52,7 @@ class Pair:
     status: str = MentorshipStatus.ACTIVE
     ended_at: datetime | None = None
     quiet_since: date | None = None
+    silent: Membership | None = None  # in a pair going quiet: the one who stopped answering
     paused: tuple[date, date | None] | None = None  # (paused on, resumed on — None while still paused)
     meetings: list[tuple[datetime, str]] = field(default_factory=list)  # (starts at, held / missed / cancelled / booked)
     sessions: list[date] = field(default_factory=list)
@@ -179,6 +180,7 @@ class Planner:
             self.book_next(pair, every=21)
         elif arc == "quiet":
             pair.quiet_since = today - timedelta(days=rng.randint(30, 60))
+            pair.silent = pair.mentor if rng.random() < 0.7 else pair.mentee
             self.meet(pair, first=first, until=pair.quiet_since - timedelta(days=18), every=21, held=0.8)
             self.meet_once(pair, pair.quiet_since, "held")
             if rng.random() < 0.6:
