@@ -58,7 +58,7 @@ PILOT_PAIRS = 20
 RUNNING_PAIRS = 40
 # How each program's pairs fare, in proportion (a smaller demo keeps the mix).
 PILOT_ARCS = {"grew": 15, "flat": 3, "ended": 2}
-RUNNING_ARCS = {"thriving": 14, "steady": 12, "quiet": 8, "unconfirmed": 2, "paused": 1, "ended": 2}
+RUNNING_ARCS = {"thriving": 15, "steady": 12, "quiet": 8, "unconfirmed": 2, "paused": 1, "ended": 2}
 # Applicants who were not matched, in each program.
 UNMATCHED = [
     (EnrollmentStatus.WAITLISTED, "More mentees than mentors this time: you are first in line for the next cohort."),
