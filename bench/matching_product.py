@@ -120,7 +120,7 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(coordinator)
     rows = []
-    demo = Program.objects.get(organization=org, form="one_on_one")
+    demo = Program.objects.get(organization=org, name="Career Growth 2027")  # the one still to be matched
     rows.append(("demo one-on-one, cold process", 0.0, measure(demo, coordinator, client)))
     rows.append(("demo one-on-one, warm", 0.0, measure(demo, coordinator, client)))
     sizes = [(1000, 200)] if args.quick else [(1000, 200), (10000, 2000)]

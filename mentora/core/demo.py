@@ -1,10 +1,12 @@
-"""A believable demo organization: 300 people on four continents and three programs."""
+"""A believable demo organization: 300 people on four continents, three programs about to start, and
+(in `demo_history`) a finished pilot and a running program with their histories."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -26,6 +28,9 @@ from mentora.profiles.models import (
 )
 from mentora.programs.models import Enrollment, EnrollmentStatus, Program, ProgramStatus
 from mentora.programs.services import create_program, preset_for
+
+if TYPE_CHECKING:
+    from mentora.core.demo_history import HistoryCounts
 
 DEMO_SLUG = "northwind"
 DEMO_PASSWORD = "mentora-demo-2026"
@@ -73,6 +78,7 @@ class DemoResult:
     created: bool
     people: int
     sign_ins: list[tuple[str, str]]
+    histories: HistoryCounts | None = None
 
 
 def _sign_ins() -> list[tuple[str, str]]:
@@ -198,7 +204,11 @@ def seed_demo(*, people: int = 300, seed: int = 7) -> DemoResult:
                                           capacity=6 if is_facilitator else None, status=EnrollmentStatus.APPROVED))
     Enrollment.objects.bulk_create(enrollments)
     _seed_mentorships(career, coordinator)
-    return DemoResult(organization, True, len(memberships), _sign_ins())
+    from mentora.core.demo_history import seed_histories
+
+    histories = seed_histories(organization=organization, coordinator=coordinator,
+                               sign_in_emails=[email for _role, email in _sign_ins()], seed=seed)
+    return DemoResult(organization, True, len(memberships), _sign_ins(), histories)
 
 
 def _seed_mentorships(program: Program, coordinator: User) -> None:

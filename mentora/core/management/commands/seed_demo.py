@@ -11,7 +11,8 @@ from mentora.core.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the Northwind demo organization (300 people, 3 programs); reuse it if present."
+    help = ("Create the Northwind demo organization (300 people, three programs about to start, a finished pilot "
+            "and a running program with their histories); reuse it if present.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=300)
@@ -22,6 +23,14 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         verb = "Created" if result.created else "Reusing"
         self.stdout.write(f"{verb} demo organization “{result.organization.name}” with {result.people} people ({elapsed:.1f} s).")
+        if result.histories is not None:
+            made = result.histories
+            self.stdout.write(f"With histories: a finished pilot ({made.pilot_pairs} pairs) and a running program "
+                              f"({made.running_pairs} pairs): {made.meetings} meetings, {made.messages} messages, "
+                              f"{made.check_ins} check-ins, {made.evaluations} evaluations.")
+            self.stdout.write("Participants with a history to look at (same password):")
+            for email, shows in made.examples:
+                self.stdout.write(f"  {email:<34} mentee in {shows}")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for role, email in result.sign_ins:
             role = "platform admin (creates organizations)" if role == "platform" else role
