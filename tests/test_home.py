@@ -266,3 +266,21 @@ def test_a_pair_that_met_recently_is_not_quiet(world: World):
 @pytest.mark.parametrize("who", ["mentee", "mentor", "coordinator", "member"])
 def test_the_home_page_answers_for_every_role(world: World, who: str):
     assert "Waiting on you" in home(client_for(getattr(world, who)))
+
+
+def test_a_check_in_left_unanswered_when_its_mentorship_ended_is_not_an_overdue_follow_up(world: World) -> None:
+    """The finished demo pilot showed "12 overdue check-ins to read" for pairs that had completed."""
+    from mentora.feedback.models import OVERDUE_AFTER_RESEND
+    from mentora.home.programs import program_health
+    from mentora.mentorships.models import MentorshipStatus
+    from mentora.mentorships.services import transition_mentorship
+
+    long_ago = timezone.now() - OVERDUE_AFTER_RESEND - timedelta(days=1)
+    CheckIn.objects.create(mentorship=world.mentorship, respondent=world.mentee, sequence=1, due_on=long_ago.date(),
+                           sent_at=long_ago, resent_at=long_ago)
+    health = {row.program.pk: row for row in program_health(world.coordinator, now=timezone.now())}
+    assert health[world.program.pk].overdue_check_ins == 1
+    transition_mentorship(mentorship=world.mentorship, to_status=MentorshipStatus.COMPLETED,
+                          actor=world.coordinator.user, reason="Done")
+    health = {row.program.pk: row for row in program_health(world.coordinator, now=timezone.now())}
+    assert health[world.program.pk].overdue_check_ins == 0

@@ -16,7 +16,7 @@ from mentora.accounts.models import Membership
 from mentora.feedback.models import OVERDUE_AFTER_RESEND, CheckIn
 from mentora.home.waiting import WaitingItem
 from mentora.meetings.models import Meeting, MeetingStatus
-from mentora.mentorships.models import Concern, Mentorship, MentorshipMember, MentorshipStatus, SessionLog
+from mentora.mentorships.models import OPEN_STATUSES, Concern, Mentorship, MentorshipMember, MentorshipStatus, SessionLog
 from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Form, Program, ProgramStatus
 
 __all__ = ["FLAG_WINDOW", "QUIET_AFTER", "ProgramHealth", "coordinator_waiting", "program_health"]
@@ -92,7 +92,8 @@ def program_health(membership: Membership, *, now: datetime) -> list[ProgramHeal
     )
     ids = [p.pk for p in programs]
     quiet = dict(_quiet_pairs(now).filter(program_id__in=ids).order_by().values_list("program_id").annotate(n=Count("pk")))
-    overdue = Q(answered_at__isnull=True, resent_at__lte=now - OVERDUE_AFTER_RESEND)
+    # A check-in left unanswered when its mentorship ended is not a follow-up any more.
+    overdue = Q(answered_at__isnull=True, resent_at__lte=now - OVERDUE_AFTER_RESEND, mentorship__status__in=OPEN_STATUSES)
     flagged = Q(answered_at__gte=now - FLAG_WINDOW) & ~Q(flag_to_coordinator="")
     check_ins = {
         row["mentorship__program_id"]: row for row in

@@ -143,13 +143,14 @@ class FunnelStep:
 class MeetingFigures:
     pairs: int
     booked: int
-    held: int
+    held: int  # meetings that took place (a logged session about one is not counted again)
     missed: int
     cancelled: int
     upcoming: int
     pairs_never_met: int
     pairs_met_last_30_days: int
     pair_months: float = 0.0  # months the mentorships ran (to today, or to their end), summed
+    logged: int = 0  # sessions logged by the pairs (some outside Mentora's meetings)
 
     @property
     def held_per_month(self) -> float | None:
@@ -437,7 +438,8 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
     meetings = MeetingFigures(
         pairs=len(mentorships),
         booked=sum(row["n_booked"] for row in meeting_rows.values()),
-        held=sum(row["n_held"] for row in meeting_rows.values()) + sum(row["n"] for row in logs.values()),
+        held=sum(row["n_held"] for row in meeting_rows.values()),
+        logged=sum(row["n"] for row in logs.values()),
         missed=sum(row["n_missed"] for row in meeting_rows.values()),
         cancelled=sum(row["n_cancelled"] for row in meeting_rows.values()),
         upcoming=sum(row["n_upcoming"] for row in meeting_rows.values()),

@@ -209,7 +209,8 @@ def seed_histories(*, organization: Organization, coordinator: User, sign_in_ema
         starts_on = today - timedelta(days=183)
         pilot = seeder.program(name=f"Onboarding Buddies — {season(starts_on)} pilot", purpose="onboarding",
                                starts_on=starts_on, ends_on=today - timedelta(days=30), is_pilot=True,
-                               mentor_capacity_default=1)
+                               mentor_capacity_default=1, target_match_percent=90, target_meetings_per_month=2,
+                               target_nps=40, target_completion_percent=85)
         pairs = _assign(mentors[:pilot_n], mentees[:pilot_n])
         for mentor, mentee in pairs:
             seeder.enrol(pilot, mentor, "mentor", EnrollmentStatus.APPROVED, capacity=1)

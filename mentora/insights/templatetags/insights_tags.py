@@ -44,3 +44,14 @@ def signed_text(value: str) -> str:
     if text.startswith("-"):
         return "−" + text[1:]
     return text if text in ("0", "") else "+" + text
+
+
+@register.filter
+def in_days(days: float | None) -> str:
+    """`{{ 24.0|in_days }}` → "24 days"; under half a day → "the same day"; 2.5 → "2.5 days"."""
+    if days is None:
+        return ""
+    if days < 0.5:
+        return gettext("the same day")
+    shown = round(days) if days >= 10 or abs(days - round(days)) < 0.05 else round(days, 1)
+    return ngettext("%(n)s day", "%(n)s days", 1 if shown == 1 else 2) % {"n": shown}
