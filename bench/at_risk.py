@@ -73,7 +73,7 @@ import django  # noqa: E402
 django.setup()  # for the apps' imports and translations only: nothing here touches a database
 
 from mentora.insights.risk import assess  # noqa: E402
-from mentora.insights.signals import RECENT, UNANSWERED_AFTER, MentorshipSignals  # noqa: E402
+from mentora.insights.signals import ACTIVITY_WINDOW, RECENT, UNANSWERED_AFTER, MentorshipSignals  # noqa: E402
 
 SIDES = ("mentor", "mentee")
 NAMES = {"mentor": "Morgan", "mentee": "Ana"}
@@ -85,6 +85,7 @@ RULE_DAYS = 21
 #: A pair that holds no meeting and writes at most this many messages in 30 days is dormant.
 DORMANT_MESSAGES = 2
 RECENT_DAYS = RECENT.days
+ACTIVITY_DAYS = ACTIVITY_WINDOW.days
 UNANSWERED_DAYS = UNANSWERED_AFTER.days
 
 
@@ -183,14 +184,14 @@ def simulate(rng: random.Random) -> History | None:
             return history
 
         # Meetings: booked three days ahead by the more committed side, then held or not.
-        if day == max(next_slot - 3, 0) and pending is None:
-            if rng.random() < min(1.0, 1.1 * max(commitment.values()) * (0.5 if busy else 1.0)):
-                weights = [commitment[side] ** 2 for side in SIDES]
-                booker = rng.choices(SIDES, weights=weights)[0]
-                pending = MeetingEvent(day=next_slot, booked_at=day + rng.uniform(0.3, 0.8), booked_by=booker)
-                history.meetings.append(pending)
-                if rng.random() < 0.6:
-                    _write(history, last_written, day + rng.uniform(0.3, 0.9), booker)
+        if (day == max(next_slot - 3, 0) and pending is None
+                and rng.random() < min(1.0, 1.1 * max(commitment.values()) * (0.5 if busy else 1.0))):
+            weights = [commitment[side] ** 2 for side in SIDES]
+            booker = rng.choices(SIDES, weights=weights)[0]
+            pending = MeetingEvent(day=next_slot, booked_at=day + rng.uniform(0.3, 0.8), booked_by=booker)
+            history.meetings.append(pending)
+            if rng.random() < 0.6:
+                _write(history, last_written, day + rng.uniform(0.3, 0.9), booker)
         if day == next_slot:
             if pending is not None:
                 records = rng.random() < 0.4 + 0.4 * max(commitment.values())
@@ -282,10 +283,10 @@ def signals_at(history: History, mentorship_id: int = 0) -> MentorshipSignals:
         latest, previous = shown[0], (shown[1] if len(shown) > 1 else None)
     activity = dict.fromkeys(SIDES, 0)
     for at, side in messages:
-        if at >= now - RECENT_DAYS:
+        if at >= now - ACTIVITY_DAYS:
             activity[side] += 1
     for meeting in history.meetings:
-        if now - RECENT_DAYS <= meeting.booked_at <= now:
+        if now - ACTIVITY_DAYS <= meeting.booked_at <= now:
             activity[meeting.booked_by] += 1
     total = sum(activity.values())
     busiest = max(SIDES, key=lambda side: activity[side])

@@ -2,34 +2,39 @@
 
 `assess` is pure: it adds up weighted *evidence*, one item per signal that says something is wrong,
 each with its points and its reason in plain words; the score is the sum, capped at 100. Nothing is
-learnt or hidden: the weights below are the whole model, and `docs/insights.md` explains them with
-the back-test that chose them (`bench/at_risk.py`).
+learnt at run time or hidden: `Weights` below is the whole model. The weights were set on the
+back-test's tuning seeds (101–103; `bench/at_risk.py`), roughly 30 points per unit of log-odds of a
+logistic fit, then rounded; the figures in `docs/insights.md` come from other seeds (1–5).
 
 | evidence | points |
 |---|---|
-| no meeting | 0 up to 14 days, rising to 30 at 42 days (since the start when they have not met) |
-| no message | 0 up to 7 days, rising to 25 at 28 days |
-| unanswered messages | 12, plus 1 a day they have waited beyond 3 days, at most 25 |
-| missed meetings (60 days) | 8 each, at most 20 |
-| latest check-in | 20 when 1–2 out of 5, 6 when 3 |
-| check-ins falling | 15 when down 2 or more, 6 when down 1 |
-| overdue milestones | 5 each, at most 15 |
-| agreement unconfirmed 14+ days after the match | 12 without any agreement, 10 when someone has not confirmed |
-| one-sided activity (6+ messages and bookings in 60 days) | 15 when one person carries 80 %+, 8 when 70 %+ |
+| no meeting (since the start when they have not met) | 0 up to 14 days, rising to 35 at 42 days |
+| no message (since the start when nobody has written) | 0 up to 3 days, rising to 35 at 21 days |
+| little contact (messages + bookings a week, last 30 days) | 0 from 3 a week, rising to 75 at 1 a week |
+| unanswered messages | 0 at 3 days of waiting, rising to 75 at 12 days |
+| missed meetings (last 60 days) | 7 each, at most 20 |
+| latest check-in ("how is it going", 1–5) | 60 for 1–2, 20 for 3 |
+| check-ins falling (the same person's previous answer) | 15 when down 2 or more, 5 when down 1 |
+| overdue milestones | 10 each, at most 30 |
+| agreement, 14+ days after the match | 20 when there is none, 15 when someone has not confirmed it |
+| one-sided (one person's share of 6+ messages and bookings, last 30 days) | 40 from 80 %, 25 from 70 % |
 
-A paused mentorship is expected to be quiet: its "no meeting" and "no message" points are halved.
-`is_at_risk` means a score of at least `AT_RISK` (50, "High risk"); from `WATCH` (25) it is "Watch".
+A paused mentorship is expected to be quiet: its "no meeting", "no message" and "little contact"
+points are halved. `is_at_risk` means a score of at least `AT_RISK` (50, shown as "High risk");
+from `WATCH` (25) it is "Watch"; below, "Doing fine".
 
-The suggested action follows the strongest evidence: silence, an unconfirmed agreement or overdue
-milestones → nudge the pair; unanswered or one-sided messages, missed meetings, a falling check-in →
-check in with the mentee; a check-in of 1–2 together with a score of at least `AT_RISK`, or an
-unanswered one-sided pair → offer a rematch (end it without blame and match again).
+The suggested action follows the evidence: a latest check-in of 1–2 in a high-risk pair, or a
+one-sided pair whose messages wait 12 days or more → offer a rematch (end it without blame and match
+again); otherwise the action of the heaviest evidence: silence, little contact, an unconfirmed
+agreement or overdue milestones → nudge the pair; unanswered or one-sided messages, missed meetings,
+a low or falling check-in → check in with the mentee.
 
 >>> quiet = MentorshipSignals(mentorship_id=1, is_paused=False, days_since_start=60, days_since_match=62,
-...     days_since_meeting=34, days_since_message=30, has_agreement=True, agreement_unconfirmed=False)
+...     days_since_meeting=34, days_since_message=12, has_agreement=True, agreement_unconfirmed=False,
+...     activity_count=10)
 >>> verdict = assess(quiet)
 >>> verdict.score, verdict.level, verdict.reasons
-(56, 'high', ['No meeting for 34 days', 'No message for 30 days'])
+(68, 'high', ['No meeting for 34 days', 'Little contact: 10 messages and bookings in the last 30 days', 'No message for 12 days'])
 >>> verdict.action.kind
 'nudge'
 """
@@ -101,8 +106,48 @@ class RiskAssessment:
         return [item.reason for item in self.evidence]
 
 
-def _ramp(value: int, start: int, full: int, points: int) -> int:
-    """0 points up to `start`, rising linearly to `points` at `full` and beyond."""
+@dataclass(frozen=True)
+class Weights:
+    """The whole model: how many points each piece of evidence is worth (see the module's table)."""
+
+    no_meeting: int = 35             # at `no_meeting_full` days without a meeting
+    no_meeting_from: int = 14
+    no_meeting_full: int = 42
+    no_message: int = 35             # at `no_message_full` days without a message
+    no_message_from: int = 3
+    no_message_full: int = 21
+    unanswered: int = 75             # messages waiting `unanswered_full` days
+    unanswered_from: int = 3
+    unanswered_full: int = 12
+    missed_meeting: int = 7          # each, at most `missed_meetings_max`
+    missed_meetings_max: int = 20
+    check_in_low: int = 60           # latest "how is it going" 1 or 2
+    check_in_middling: int = 20      # latest 3
+    check_in_fell_2: int = 15        # down two or more from the previous answer
+    check_in_fell_1: int = 5
+    overdue_milestone: int = 10       # each, at most `overdue_milestones_max`
+    overdue_milestones_max: int = 30
+    agreement_missing: int = 20      # no agreement `agreement_after` days after the match
+    agreement_unconfirmed: int = 15  # someone has not confirmed the latest version
+    agreement_after: int = 14
+    one_sided_80: int = 40           # one person carries 80 %+ of 6+ messages and bookings
+    one_sided_70: int = 25
+    one_sided_min_activity: int = 6
+    little_contact: int = 75         # at most `little_contact_full` messages and bookings a week
+    little_contact_from: float = 3.0  # a week, over the last 30 days (or since the start)
+    little_contact_full: float = 1.0
+    paused_quiet_factor: float = 0.5  # a paused pair is expected to be quiet
+
+
+WEIGHTS = Weights()
+
+
+def _ramp(value: int, start: int, full: int, points: float) -> int:
+    """0 points up to `start`, rising linearly to `points` at `full` and beyond.
+
+    >>> _ramp(10, 14, 42, 20), _ramp(28, 14, 42, 20), _ramp(60, 14, 42, 20)
+    (0, 10, 20)
+    """
     return round(points * min(max((value - start) / (full - start), 0.0), 1.0))
 
 
@@ -110,26 +155,26 @@ def _days(n: int) -> str:
     return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
 
 
-def _evidence(signals: MentorshipSignals) -> list[Evidence]:
+def _evidence(signals: MentorshipSignals, w: Weights) -> list[Evidence]:
     found: list[Evidence] = []
-    quiet_factor = 0.5 if signals.is_paused else 1.0
+    quiet = w.paused_quiet_factor if signals.is_paused else 1.0
 
     days = signals.days_without_meeting
-    points = round(_ramp(days, 14, 42, 30) * quiet_factor)
+    points = _ramp(days, w.no_meeting_from, w.no_meeting_full, w.no_meeting * quiet)
     if points:
         reason = (_("No meeting for %(days)s") % {"days": _days(days)} if signals.days_since_meeting is not None
                   else _("No meeting yet, %(days)s after the start") % {"days": _days(days)})
         found.append(Evidence("no_meeting", points, reason, NUDGE))
 
     days = signals.days_without_message
-    points = round(_ramp(days, 7, 28, 25) * quiet_factor)
+    points = _ramp(days, w.no_message_from, w.no_message_full, w.no_message * quiet)
     if points:
         reason = (_("No message for %(days)s") % {"days": _days(days)} if signals.days_since_message is not None
                   else _("Nobody has written yet, %(days)s after the start") % {"days": _days(days)})
         found.append(Evidence("no_message", points, reason, NUDGE))
 
-    if signals.unanswered_messages:
-        points = min(12 + max(signals.unanswered_days - 3, 0), 25)
+    points = _ramp(signals.unanswered_days, w.unanswered_from, w.unanswered_full, w.unanswered)
+    if signals.unanswered_messages and points:
         reason = ngettext("%(n)d message from %(name)s unanswered for %(days)s",
                           "%(n)d messages from %(name)s unanswered for %(days)s", signals.unanswered_messages) % {
             "n": signals.unanswered_messages, "name": signals.unanswered_from or _("one side"),
@@ -140,65 +185,78 @@ def _evidence(signals: MentorshipSignals) -> list[Evidence]:
         reason = ngettext("%(n)d meeting missed in the last %(days)d days",
                           "%(n)d meetings missed in the last %(days)d days", signals.missed_meetings) % {
             "n": signals.missed_meetings, "days": RECENT.days}
-        found.append(Evidence("missed_meetings", min(8 * signals.missed_meetings, 20), reason, CHECK_IN))
+        found.append(Evidence("missed_meetings", min(w.missed_meeting * signals.missed_meetings,
+                                                     w.missed_meetings_max), reason, CHECK_IN))
 
     latest, change = signals.check_in_latest, signals.check_in_change
+    if latest is not None and latest <= 3:
+        found.append(Evidence("check_in_low", w.check_in_low if latest <= 2 else w.check_in_middling,
+                              _("Latest check-in: %(n)d out of 5") % {"n": latest}, CHECK_IN))
     if change < 0:
-        found.append(Evidence("check_in_falling", 15 if change <= -2 else 6,
+        found.append(Evidence("check_in_falling", w.check_in_fell_2 if change <= -2 else w.check_in_fell_1,
                               _("Check-ins fell from %(before)d to %(now)d") % {
                                   "before": signals.check_in_previous, "now": latest}, CHECK_IN))
-    if latest is not None and latest <= 3:
-        found.append(Evidence("check_in_low", 20 if latest <= 2 else 6,
-                              _("Latest check-in: %(n)d out of 5") % {"n": latest}, CHECK_IN))
 
     if signals.overdue_milestones:
         reason = ngettext("%(n)d milestone overdue", "%(n)d milestones overdue", signals.overdue_milestones) % {
             "n": signals.overdue_milestones}
-        found.append(Evidence("overdue_milestones", min(5 * signals.overdue_milestones, 15), reason, NUDGE))
+        found.append(Evidence("overdue_milestones", min(w.overdue_milestone * signals.overdue_milestones,
+                                                        w.overdue_milestones_max), reason, NUDGE))
 
-    if signals.agreement_unconfirmed and signals.days_since_match >= 14:
+    if signals.agreement_unconfirmed and signals.days_since_match >= w.agreement_after:
         if not signals.has_agreement:
-            found.append(Evidence("agreement", 12, _("No agreement yet, %(days)s after the match") % {
+            found.append(Evidence("agreement", w.agreement_missing, _("No agreement yet, %(days)s after the match") % {
                 "days": _days(signals.days_since_match)}, NUDGE))
         else:
-            found.append(Evidence("agreement", 10, _("Agreement not confirmed by %(names)s, %(days)s after the match") % {
-                "names": ", ".join(signals.agreement_waiting_for) or _("everyone"),
-                "days": _days(signals.days_since_match)}, NUDGE))
+            found.append(Evidence("agreement", w.agreement_unconfirmed,
+                                  _("Agreement not confirmed by %(names)s, %(days)s after the match") % {
+                                      "names": ", ".join(signals.agreement_waiting_for) or _("everyone"),
+                                      "days": _days(signals.days_since_match)}, NUDGE))
 
-    if signals.activity_count >= 6 and signals.busiest_share >= 0.7:
-        found.append(Evidence("one_sided", 15 if signals.busiest_share >= 0.8 else 8,
+    per_week = signals.contacts_per_week
+    points = round(w.little_contact * min(max((w.little_contact_from - per_week)
+                                              / (w.little_contact_from - w.little_contact_full), 0.0), 1.0) * quiet)
+    if points:
+        found.append(Evidence("little_contact", points, ngettext(
+            "Little contact: %(n)d message or booking in the last %(days)s",
+            "Little contact: %(n)d messages and bookings in the last %(days)s", signals.activity_count) % {
+            "n": signals.activity_count, "days": _days(signals.activity_days)}, NUDGE))
+
+    if signals.activity_count >= w.one_sided_min_activity and signals.busiest_share >= 0.7:
+        found.append(Evidence("one_sided", w.one_sided_80 if signals.busiest_share >= 0.8 else w.one_sided_70,
                               _("%(name)s carries %(share)d%% of the messages and bookings") % {
                                   "name": signals.busiest_name, "share": round(100 * signals.busiest_share)},
                               CHECK_IN))
     return found
 
 
-def assess(signals: MentorshipSignals) -> RiskAssessment:
+def assess(signals: MentorshipSignals, *, weights: Weights = WEIGHTS) -> RiskAssessment:
     """Score one mentorship from its signals (0–100), with the reasons and a suggested action.
 
     >>> fine = MentorshipSignals(mentorship_id=2, is_paused=False, days_since_start=40, days_since_match=40,
-    ...     days_since_meeting=6, days_since_message=1, has_agreement=True, agreement_unconfirmed=False)
+    ...     days_since_meeting=6, days_since_message=1, has_agreement=True, agreement_unconfirmed=False,
+    ...     activity_count=20)
     >>> assess(fine).score, assess(fine).level, assess(fine).action
     (0, 'fine', None)
     """
-    found = sorted(_evidence(signals), key=lambda item: -item.points)
+    found = sorted(_evidence(signals, weights), key=lambda item: -item.points)
     score = min(sum(item.points for item in found), 100)
-    return RiskAssessment(score=score, evidence=tuple(found), action=_action(found, score))
+    return RiskAssessment(score=score, evidence=tuple(found), action=_action(signals, found, score, weights))
 
 
-def _action(found: list[Evidence], score: int) -> Action | None:
+def _action(signals: MentorshipSignals, found: list[Evidence], score: int, w: Weights) -> Action | None:
     if score < WATCH or not found:
         return None
-    signals = {item.signal: item for item in found}
-    low = signals.get("check_in_low")
-    if (low is not None and low.points >= 20 and score >= AT_RISK) or ("one_sided" in signals and "unanswered" in signals
-                                                                       and signals["unanswered"].points >= 20):
+    kinds = {item.signal for item in found}
+    feels_bad = signals.check_in_latest is not None and signals.check_in_latest <= 2 and score >= AT_RISK
+    ignored = "one_sided" in kinds and "unanswered" in kinds and signals.unanswered_days >= w.unanswered_full
+    if feels_bad or ignored:
         return Action(REMATCH, _("Offer a rematch"),
                       _("It does not seem to work for them: end it without blame and match them again."))
     if found[0].action == CHECK_IN:
         return Action(CHECK_IN, _("Check in with the mentee"),
                       _("Something is off between them: ask the mentee privately how it is going."))
-    return Action(NUDGE, _("Nudge the pair"), _("They have gone quiet: a friendly reminder often restarts a pair."))
+    return Action(NUDGE, _("Nudge the pair"), _("They have gone quiet: a friendly reminder often gets a pair going again."))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ Definitions (``now`` is the moment of the snapshot, ``today`` its date in the cu
 - *overdue milestones*: due before today, not done, on a goal neither achieved nor dropped;
 - *agreement unconfirmed*: no agreement yet, or its latest version lacks a current member's confirmation;
 - *activity*: messages written and meetings booked (a recurring series counts once) in the last
-  `RECENT` days, per person; `busiest_share` is the busiest person's share of them.
+  `ACTIVITY_WINDOW` days, per person; `busiest_share` is the busiest person's share of them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -46,10 +47,12 @@ from mentora.mentorships.models import (
 from mentora.messaging.models import Message
 from mentora.programs.models import Program
 
-__all__ = ["ASSESSED", "RECENT", "UNANSWERED_AFTER", "MentorshipSignals", "collect_signals", "first_name"]
+__all__ = ["ACTIVITY_WINDOW", "ASSESSED", "RECENT", "UNANSWERED_AFTER", "MentorshipSignals", "collect_signals", "first_name"]
 
-#: The window for missed meetings and for who carries the activity.
+#: The window for missed meetings.
 RECENT = timedelta(days=60)
+#: The window for who carries the activity (recent enough to show one side fading).
+ACTIVITY_WINDOW = timedelta(days=30)
 #: A message counts as unanswered once it has waited this long.
 UNANSWERED_AFTER = timedelta(days=3)
 #: The states whose mentorships are assessed (open and under way; proposed ones have not started).
@@ -96,6 +99,16 @@ class MentorshipSignals:
         return self.days_since_start if self.days_since_message is None else self.days_since_message
 
     @property
+    def activity_days(self) -> int:
+        """The days `activity_count` covers: the activity window, or the days since the start if fewer."""
+        return max(min(ACTIVITY_WINDOW.days, self.days_since_start), 1)
+
+    @property
+    def contacts_per_week(self) -> float:
+        """Messages written and meetings booked a week, over `activity_days`."""
+        return 7 * self.activity_count / self.activity_days
+
+    @property
     def check_in_change(self) -> int:
         """How the shown member's latest check-in moved from their previous one (0 without two)."""
         if self.check_in_latest is None or self.check_in_previous is None:
@@ -116,12 +129,12 @@ def _days(today: date, day: date | None) -> int | None:
     return None if day is None else max((today - day).days, 0)
 
 
-def _latest(queryset: QuerySet[object], field: str) -> Subquery:  # type: ignore[type-arg]
+def _latest(queryset: QuerySet[Any], field: str) -> Subquery:
     """The newest `field` of the outer mentorship's rows (a correlated subquery)."""
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
-def _count(queryset: QuerySet[object], group: str) -> Coalesce:  # type: ignore[type-arg]
+def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
     """How many of the outer mentorship's rows (0 when none), grouped on the column `group`."""
     counted = queryset.values(group).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -135,6 +148,7 @@ def collect_signals(
     now = now or timezone.now()
     today = timezone.localdate(now)
     recent_since = now - RECENT
+    activity_since = now - ACTIVITY_WINDOW
     mentorships = Mentorship.objects.filter(status__in=ASSESSED)
     if program is not None:
         mentorships = mentorships.filter(program=program)
@@ -159,19 +173,19 @@ def collect_signals(
     ).values("pk", "status", "started_on", "created_at", "last_meeting_at", "last_session_on", "last_message_at",
              "missed", "overdue", "latest_agreement").order_by("created_at", "pk"))
 
-    members: dict[int, list[dict[str, object]]] = defaultdict(list)
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for member in MentorshipMember.objects.filter(mentorship__in=in_scope, left_at__isnull=True).values(
             "mentorship_id", "membership_id", "membership__user_id", "membership__user__full_name",
             "membership__user__email").order_by("pk"):
-        members[int(member["mentorship_id"])].append(member)
+        members[member["mentorship_id"]].append(dict(member))
 
     activity: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # mentorship → user → count
     for written in (Message.objects.visible().filter(
-            conversation__mentorship__in=in_scope, author__isnull=False, created_at__gte=recent_since,
+            conversation__mentorship__in=in_scope, author__isnull=False, created_at__gte=activity_since,
             created_at__lte=now).values("conversation__mentorship_id", "author_id").annotate(n=Count("pk")).order_by()):
         activity[written["conversation__mentorship_id"]][written["author_id"]] += written["n"]
     for booked in (Meeting.objects.filter(
-            mentorship__in=in_scope, booked_by__isnull=False, created_at__gte=recent_since, created_at__lte=now)
+            mentorship__in=in_scope, booked_by__isnull=False, created_at__gte=activity_since, created_at__lte=now)
             .values("mentorship_id", "booked_by_id")
             .annotate(n=Count("pk", filter=Q(series__isnull=True)) + Count("series", distinct=True)).order_by()):
         activity[booked["mentorship_id"]][booked["booked_by_id"]] += booked["n"]
@@ -179,7 +193,7 @@ def collect_signals(
     reply_after = Message.objects.visible().filter(
         conversation=OuterRef("conversation"), created_at__gt=OuterRef("created_at"), created_at__lte=now,
     ).exclude(author=OuterRef("author"))
-    unanswered: dict[int, dict[str, object]] = {}
+    unanswered: dict[int, dict[str, Any]] = {}
     for waiting in (Message.objects.visible().filter(
             conversation__mentorship__in=in_scope, author__isnull=False, created_at__lte=now - UNANSWERED_AFTER)
             .exclude(Exists(reply_after))
@@ -207,15 +221,15 @@ def collect_signals(
 
 
 def _signals(
-    row: dict[str, object], members: list[dict[str, object]], activity: dict[int, int],
-    unanswered: dict[str, object] | None, answers: dict[int, list[int]], confirmed: set[int], *,
+    row: dict[str, Any], members: list[dict[str, Any]], activity: dict[int, int],
+    unanswered: dict[str, Any] | None, answers: dict[int, list[int]], confirmed: set[int], *,
     now: datetime, today: date,
 ) -> MentorshipSignals:
     """Turn one mentorship's aggregates into its signals (no query)."""
-    names = {int(str(m["membership__user_id"])): first_name(str(m["membership__user__full_name"])
-                                                            or str(m["membership__user__email"]).split("@")[0])
-             for m in members}
-    member_names = {int(str(m["membership_id"])): names[int(str(m["membership__user_id"]))] for m in members}
+    names: dict[int, str] = {  # user id → first name
+        m["membership__user_id"]: first_name(m["membership__user__full_name"] or m["membership__user__email"].split("@")[0])
+        for m in members}
+    member_names: dict[int, str] = {m["membership_id"]: names[m["membership__user_id"]] for m in members}
     created_at = row["created_at"]
     assert isinstance(created_at, datetime)
     started_on = row["started_on"] if isinstance(row["started_on"], date) else timezone.localdate(created_at)
@@ -226,12 +240,10 @@ def _signals(
     last_message_at = row["last_message_at"]
 
     waiting_count, waiting_days, waiting_from = 0, 0, ""
-    if unanswered is not None and int(str(unanswered["author_id"])) in names:
-        oldest = unanswered["oldest"]
-        assert isinstance(oldest, datetime)
-        waiting_count = int(str(unanswered["n"]))
-        waiting_days = (now - oldest).days
-        waiting_from = names[int(str(unanswered["author_id"]))]
+    if unanswered is not None and unanswered["author_id"] in names:
+        waiting_count = unanswered["n"]
+        waiting_days = (now - unanswered["oldest"]).days
+        waiting_from = names[unanswered["author_id"]]
 
     latest: int | None = None
     previous: int | None = None
@@ -247,16 +259,16 @@ def _signals(
     has_agreement = row["latest_agreement"] is not None
     waiting_for = tuple(name for membership_id, name in member_names.items() if membership_id not in confirmed)
     return MentorshipSignals(
-        mentorship_id=int(str(row["pk"])),
+        mentorship_id=row["pk"],
         is_paused=row["status"] == MentorshipStatus.PAUSED,
         days_since_start=_days(today, started_on) or 0,
         days_since_match=_days(today, timezone.localdate(created_at)) or 0,
         days_since_meeting=_days(today, max(met_on)) if met_on else None,
         days_since_message=(now - last_message_at).days if isinstance(last_message_at, datetime) else None,
         unanswered_messages=waiting_count, unanswered_days=waiting_days, unanswered_from=waiting_from,
-        missed_meetings=int(str(row["missed"])),
+        missed_meetings=row["missed"],
         check_in_latest=latest, check_in_previous=previous,
-        overdue_milestones=int(str(row["overdue"])),
+        overdue_milestones=row["overdue"],
         has_agreement=has_agreement,
         agreement_unconfirmed=not has_agreement or bool(waiting_for),
         agreement_waiting_for=waiting_for if has_agreement else (),
