@@ -10,7 +10,7 @@ logistic fit, then rounded; the figures in `docs/insights.md` come from other se
 |---|---|
 | no meeting (since the start when they have not met) | 0 up to 14 days, rising to 35 at 42 days |
 | no message (since the start when nobody has written) | 0 up to 3 days, rising to 35 at 21 days |
-| little contact (messages + bookings a week, last 30 days) | 0 from 3 a week, rising to 75 at 1 a week |
+| little contact (messages + bookings a week, last 30 days; from day 14) | 0 from 3 a week, rising to 75 at 1 a week |
 | unanswered messages | 0 at 3 days of waiting, rising to 75 at 12 days |
 | missed meetings (last 60 days) | 7 each, at most 20 |
 | latest check-in ("how is it going", 1–5) | 60 for 1–2, 20 for 3 |
@@ -45,10 +45,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.insights.models import Nudge
+from mentora.insights.services import NUDGE_INTERVAL
 from mentora.insights.signals import ASSESSED, RECENT, MentorshipSignals, collect_signals
 from mentora.mentorships.models import MemberRole, Mentorship, MentorshipMember
 from mentora.programs.models import Program
@@ -136,6 +140,7 @@ class Weights:
     little_contact: int = 75         # at most `little_contact_full` messages and bookings a week
     little_contact_from: float = 3.0  # a week, over the last 30 days (or since the start)
     little_contact_full: float = 1.0
+    little_contact_after: int = 14    # days since the start: a new pair has had no time to get going
     paused_quiet_factor: float = 0.5  # a paused pair is expected to be quiet
 
 
@@ -216,7 +221,7 @@ def _evidence(signals: MentorshipSignals, w: Weights) -> list[Evidence]:
     per_week = signals.contacts_per_week
     points = round(w.little_contact * min(max((w.little_contact_from - per_week)
                                               / (w.little_contact_from - w.little_contact_full), 0.0), 1.0) * quiet)
-    if points:
+    if points and signals.days_since_start >= w.little_contact_after:
         found.append(Evidence("little_contact", points, ngettext(
             "Little contact: %(n)d message or booking in the last %(days)s",
             "Little contact: %(n)d messages and bookings in the last %(days)s", signals.activity_count) % {
@@ -267,6 +272,19 @@ class ProgramRisk:
     members: tuple[MentorshipMember, ...]
     signals: MentorshipSignals
     assessment: RiskAssessment
+    last_nudged_at: datetime | None = None
+    now: datetime | None = None
+
+    @property
+    def nudged_recently(self) -> bool:
+        """Nudged less than a week ago: it cannot be nudged again yet."""
+        now = self.now or timezone.now()
+        return self.last_nudged_at is not None and self.last_nudged_at > now - NUDGE_INTERVAL
+
+    @property
+    def can_nudge_on(self) -> datetime | None:
+        """When it may be nudged again (None: now)."""
+        return self.last_nudged_at + NUDGE_INTERVAL if self.nudged_recently and self.last_nudged_at else None
 
     @property
     def member_names(self) -> str:
@@ -291,7 +309,7 @@ class ProgramRisk:
 
 def assess_program(program: Program, *, now: datetime | None = None) -> list[ProgramRisk]:
     """Assess every active or paused mentorship of `program`, most at risk first (a fixed number of
-    queries: the signals', then one for the mentorships and one for their members)."""
+    queries: the signals', then one each for the mentorships, their members and their last nudges)."""
     signals = collect_signals(program=program, now=now)
     assessed = Mentorship.objects.filter(program=program, status__in=ASSESSED)
     mentorships = {m.pk: m for m in assessed.select_related("program__organization")}
@@ -299,7 +317,10 @@ def assess_program(program: Program, *, now: datetime | None = None) -> list[Pro
     for member in MentorshipMember.objects.filter(mentorship__in=assessed.values("pk"), left_at__isnull=True) \
             .select_related("membership__user", "membership__profile").order_by("role", "pk"):
         members[member.mentorship_id].append(member)
+    nudged = dict(Nudge.objects.filter(mentorship__in=assessed.values("pk")).values("mentorship_id")
+                  .annotate(last=Max("sent_at")).order_by().values_list("mentorship_id", "last"))
     # A mentorship that closed between the queries is left out rather than shown half-read.
-    risks = [ProgramRisk(mentorships[s.mentorship_id], tuple(members[s.mentorship_id]), s, assess(s))
+    risks = [ProgramRisk(mentorships[s.mentorship_id], tuple(members[s.mentorship_id]), s, assess(s),
+                         nudged.get(s.mentorship_id), now)
              for s in signals if s.mentorship_id in mentorships]
     return sorted(risks, key=lambda risk: (-risk.assessment.score, risk.mentorship.pk))
