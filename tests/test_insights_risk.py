@@ -27,12 +27,11 @@ from mentora.insights.signals import QUERIES, MentorshipSignals, collect_signals
 from mentora.meetings.models import Meeting, MeetingStatus
 from mentora.mentorships.agreements import confirm_agreement
 from mentora.mentorships.models import Mentorship, MentorshipStatus, SessionLog
-from mentora.mentorships.services import create_mentorship, transition_mentorship
+from mentora.mentorships.services import transition_mentorship
 from mentora.messaging.models import Message
-from mentora.messaging.services import conversation_for
 from mentora.notifications.models import Notification
+from tests import risk_fixtures
 from tests.conftest import World, client_for
-from tests.factories import EnrollmentFactory, MembershipFactory
 from tests.relationship_fixtures import goal_of, milestone_of, proposed_agreement
 
 # The moment the signals are read: a little after the rows each test writes (at the real time).
@@ -168,14 +167,11 @@ def read(mentorship: Mentorship) -> MentorshipSignals:
 
 
 def meeting(mentorship: Mentorship, days_ago: float, **fields: Any) -> Meeting:
-    return Meeting.objects.create(mentorship=mentorship, starts_at=ago(days_ago), ends_at=ago(days_ago) + timedelta(hours=1),
-                                  timezone="UTC", **fields)
+    return risk_fixtures.meeting(mentorship, ago(days_ago), **fields)
 
 
 def message(mentorship: Mentorship, author: Any, days_ago: float, **fields: Any) -> Message:
-    sent = Message.objects.create(conversation=conversation_for(mentorship), author=author.user, **({"body": "Hello"} | fields))
-    Message.objects.filter(pk=sent.pk).update(created_at=ago(days_ago))
-    return sent
+    return risk_fixtures.message(mentorship, author, ago(days_ago), **fields)
 
 
 def test_a_new_pair_has_not_met_nor_written_nor_agreed(pair: Mentorship) -> None:
@@ -276,23 +272,7 @@ def test_only_mentorships_under_way_are_read_and_paused_ones_say_so(world: World
 
 
 def _another_pair(world: World, *, quiet_for: int = 0) -> Mentorship:
-    mentor = MembershipFactory(organization=world.org)
-    mentee = MembershipFactory(organization=world.org)
-    EnrollmentFactory(program=world.program, membership=mentor, role="mentor", capacity=1)
-    EnrollmentFactory(program=world.program, membership=mentee, role="mentee")
-    mentorship = create_mentorship(program=world.program, members=[(mentor, "mentor"), (mentee, "mentee")],
-                                   created_by=world.coordinator.user)
-    if quiet_for:
-        Mentorship.objects.filter(pk=mentorship.pk).update(started_on=(NOW - timedelta(days=quiet_for)).date(),
-                                                           created_at=ago(quiet_for))
-        message(mentorship, mentee, quiet_for - 1)
-        message(mentorship, mentor, quiet_for - 2)
-        meeting(mentorship, quiet_for - 3, happened=True, booked_by=mentor.user)
-        CheckIn.objects.create(mentorship=mentorship, respondent=mentee, sequence=1, due_on=NOW.date(), sent_at=ago(5),
-                               answered_at=ago(5), going_well=2, usefulness=2, meeting_regularly=False)
-        goal = goal_of(world)
-        Milestone.objects.create(goal=goal, title="Late", due_on=(NOW - timedelta(days=3)).date())
-    return mentorship
+    return risk_fixtures.another_pair(world, quiet_for=quiet_for, now=NOW)
 
 
 def _grow(world: World, n: int) -> None:
@@ -331,11 +311,7 @@ def test_the_program_assessment_and_the_page_do_not_grow_with_mentorships(world:
 # ---- the page ----
 
 def _keep_going(world: World, mentorship: Mentorship) -> None:
-    """Make the world's pair a healthy one: it met this week and writes both ways."""
-    meeting(mentorship, 3, happened=True, booked_by=world.mentor.user)
-    for days in range(1, 25, 2):
-        message(mentorship, world.mentee if days % 4 == 1 else world.mentor, days)
-    confirm_agreement(agreement=proposed_agreement(world), membership=world.mentee)
+    risk_fixtures.keep_going(world, mentorship, now=NOW)
 
 
 def test_the_page_shows_pairs_most_at_risk_first_with_words_before_numbers(world: World, pair: Mentorship) -> None:
@@ -401,7 +377,7 @@ def test_nudging_notifies_each_member_records_it_and_audits_it(world: World, pai
     assert AuditEvent.objects.filter(action="insights.nudge", target_id=str(pair.pk)).exists()
     page = client_for(world.coordinator).get(reverse("insights:at_risk", args=["acme", world.program.pk]),
                                              {"level": "all"}).content.decode()
-    assert "Nudged 0\xa0minutes ago" in page
+    assert "Nudged today" in page
 
 
 def test_a_check_in_goes_to_the_mentee_only(world: World, pair: Mentorship) -> None:
@@ -413,7 +389,11 @@ def test_a_check_in_goes_to_the_mentee_only(world: World, pair: Mentorship) -> N
 
 
 def test_a_pair_cannot_be_nudged_twice_in_a_week_and_nothing_else_is_sent(world: World, pair: Mentorship) -> None:
-    services.nudge_mentorships(mentorships=[pair], sent_by=world.coordinator.user, message="Hi", now=ago(2))
+    two_days_ago = timezone.now() - timedelta(days=2)
+    services.nudge_mentorships(mentorships=[pair], sent_by=world.coordinator.user, message="Hi", now=two_days_ago)
+    page = client_for(world.coordinator).get(reverse("insights:at_risk", args=["acme", world.program.pk]),
+                                             {"level": "all"}).content.decode()
+    assert "Nudged 2 days ago — they can be nudged again from" in page
     other = _another_pair(world, quiet_for=45)
     before = Notification.objects.count()
     response = _nudge(client_for(world.coordinator), world, [pair, other], message="Hi again", confirm="yes")
@@ -426,7 +406,7 @@ def test_a_pair_cannot_be_nudged_twice_in_a_week_and_nothing_else_is_sent(world:
     page = response.content.decode()
     assert "Left out: 1 pair was nudged this week" in page and "Send to 2 people" in page
     assert services.nudge_mentorships(mentorships=[pair], sent_by=world.coordinator.user, message="Hi",
-                                      now=ago(2) + timedelta(days=7, minutes=1))
+                                      now=two_days_ago + timedelta(days=7, minutes=1))
 
 
 @pytest.mark.parametrize(("message", "error"), [

@@ -282,6 +282,16 @@ class ProgramRisk:
         return self.last_nudged_at is not None and self.last_nudged_at > now - NUDGE_INTERVAL
 
     @property
+    def nudged_ago(self) -> str:
+        """When it was last nudged, in words: "today", "yesterday", "3 days ago" ("" when never)."""
+        if self.last_nudged_at is None:
+            return ""
+        days = (timezone.localdate(self.now or timezone.now()) - timezone.localdate(self.last_nudged_at)).days
+        if days <= 0:
+            return _("today")
+        return _("yesterday") if days == 1 else ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+
+    @property
     def can_nudge_on(self) -> datetime | None:
         """When it may be nudged again (None: now)."""
         return self.last_nudged_at + NUDGE_INTERVAL if self.nudged_recently and self.last_nudged_at else None
