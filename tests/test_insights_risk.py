@@ -438,3 +438,17 @@ def test_nothing_selected_is_explained(world: World) -> None:
     response = _nudge(client_for(world.coordinator), world, [], confirm="yes")
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Select at least one pair." in response.content.decode()
+
+
+def test_the_partial_shows_the_top_pairs_anywhere_without_checkboxes(rf: Any, world: World, pair: Mentorship) -> None:
+    """The program health page includes the list with the top five and the program, nothing else."""
+    from django.template.loader import render_to_string
+
+    _keep_going(world, pair)
+    quiet = _another_pair(world, quiet_for=45)
+    request = rf.get("/")
+    request.user = world.coordinator.user
+    html = render_to_string("insights/_at_risk_list.html", {
+        "items": assess_program(world.program, limit=1), "program": world.program}, request=request)
+    assert quiet.member_names() in html and "Ana Lima" not in html
+    assert 'type="checkbox"' not in html and "Offer a rematch" in html

@@ -42,7 +42,8 @@ a low or falling check-in → check in with the mentee.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Max
@@ -57,24 +58,32 @@ from mentora.insights.signals import ASSESSED, RECENT, MentorshipSignals, collec
 from mentora.mentorships.models import MemberRole, Mentorship, MentorshipMember
 from mentora.programs.models import Program
 
-__all__ = ["AT_RISK", "WATCH", "Action", "Evidence", "ProgramRisk", "RiskAssessment", "assess", "assess_program"]
+__all__ = ["AT_RISK", "WATCH", "Action", "Evidence", "ProgramRisk", "Ranked", "RiskAssessment", "Weights", "assess",
+           "assess_program", "program_risks", "rank_program"]
 
 #: The default threshold: from this score a mentorship is "at risk" (shown as "High risk").
 AT_RISK = 50
 #: From this score a mentorship is worth watching.
 WATCH = 25
+#: Up to this many mentorships are loaded by id; beyond, by program (no endless IN list).
+MAX_LISTED_IDS = 500
 
 NUDGE, CHECK_IN, REMATCH = "nudge", "check_in", "rematch"
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One reason for concern: which signal, how many points, in words, and the action it calls for."""
+    """One reason for concern: which signal, how many points, and the action it calls for."""
 
     signal: str
     points: int
-    reason: str
     action: str
+    of: MentorshipSignals = field(repr=False, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """The reason in words. Written when read, so ranking ten thousand pairs translates nothing."""
+        return _reason(self.signal, self.of)
 
 
 @dataclass(frozen=True)
@@ -161,78 +170,72 @@ def _days(n: int) -> str:
 
 
 def _evidence(signals: MentorshipSignals, w: Weights) -> list[Evidence]:
-    found: list[Evidence] = []
+    found: list[tuple[str, int | float, str]] = []
     quiet = w.paused_quiet_factor if signals.is_paused else 1.0
-
-    days = signals.days_without_meeting
-    points = _ramp(days, w.no_meeting_from, w.no_meeting_full, w.no_meeting * quiet)
-    if points:
-        reason = (_("No meeting for %(days)s") % {"days": _days(days)} if signals.days_since_meeting is not None
-                  else _("No meeting yet, %(days)s after the start") % {"days": _days(days)})
-        found.append(Evidence("no_meeting", points, reason, NUDGE))
-
-    days = signals.days_without_message
-    points = _ramp(days, w.no_message_from, w.no_message_full, w.no_message * quiet)
-    if points:
-        reason = (_("No message for %(days)s") % {"days": _days(days)} if signals.days_since_message is not None
-                  else _("Nobody has written yet, %(days)s after the start") % {"days": _days(days)})
-        found.append(Evidence("no_message", points, reason, NUDGE))
-
-    points = _ramp(signals.unanswered_days, w.unanswered_from, w.unanswered_full, w.unanswered)
-    if signals.unanswered_messages and points:
-        reason = ngettext("%(n)d message from %(name)s unanswered for %(days)s",
-                          "%(n)d messages from %(name)s unanswered for %(days)s", signals.unanswered_messages) % {
-            "n": signals.unanswered_messages, "name": signals.unanswered_from or _("one side"),
-            "days": _days(signals.unanswered_days)}
-        found.append(Evidence("unanswered", points, reason, CHECK_IN))
-
-    if signals.missed_meetings:
-        reason = ngettext("%(n)d meeting missed in the last %(days)d days",
-                          "%(n)d meetings missed in the last %(days)d days", signals.missed_meetings) % {
-            "n": signals.missed_meetings, "days": RECENT.days}
-        found.append(Evidence("missed_meetings", min(w.missed_meeting * signals.missed_meetings,
-                                                     w.missed_meetings_max), reason, CHECK_IN))
-
-    latest, change = signals.check_in_latest, signals.check_in_change
+    found.append(("no_meeting", _ramp(signals.days_without_meeting, w.no_meeting_from, w.no_meeting_full,
+                                      w.no_meeting * quiet), NUDGE))
+    found.append(("no_message", _ramp(signals.days_without_message, w.no_message_from, w.no_message_full,
+                                      w.no_message * quiet), NUDGE))
+    if signals.days_since_start >= w.little_contact_after:
+        shortfall = (w.little_contact_from - signals.contacts_per_week) / (w.little_contact_from - w.little_contact_full)
+        found.append(("little_contact", round(w.little_contact * min(max(shortfall, 0.0), 1.0) * quiet), NUDGE))
+    if signals.unanswered_messages:
+        found.append(("unanswered", _ramp(signals.unanswered_days, w.unanswered_from, w.unanswered_full, w.unanswered),
+                      CHECK_IN))
+    found.append(("missed_meetings", min(w.missed_meeting * signals.missed_meetings, w.missed_meetings_max), CHECK_IN))
+    latest = signals.check_in_latest
     if latest is not None and latest <= 3:
-        found.append(Evidence("check_in_low", w.check_in_low if latest <= 2 else w.check_in_middling,
-                              _("Latest check-in: %(n)d out of 5") % {"n": latest}, CHECK_IN))
-    if change < 0:
-        found.append(Evidence("check_in_falling", w.check_in_fell_2 if change <= -2 else w.check_in_fell_1,
-                              _("Check-ins fell from %(before)d to %(now)d") % {
-                                  "before": signals.check_in_previous, "now": latest}, CHECK_IN))
-
-    if signals.overdue_milestones:
-        reason = ngettext("%(n)d milestone overdue", "%(n)d milestones overdue", signals.overdue_milestones) % {
-            "n": signals.overdue_milestones}
-        found.append(Evidence("overdue_milestones", min(w.overdue_milestone * signals.overdue_milestones,
-                                                        w.overdue_milestones_max), reason, NUDGE))
-
+        found.append(("check_in_low", w.check_in_low if latest <= 2 else w.check_in_middling, CHECK_IN))
+    if signals.check_in_change < 0:
+        found.append(("check_in_falling", w.check_in_fell_2 if signals.check_in_change <= -2 else w.check_in_fell_1,
+                      CHECK_IN))
+    found.append(("overdue_milestones", min(w.overdue_milestone * signals.overdue_milestones,
+                                            w.overdue_milestones_max), NUDGE))
     if signals.agreement_unconfirmed and signals.days_since_match >= w.agreement_after:
-        if not signals.has_agreement:
-            found.append(Evidence("agreement", w.agreement_missing, _("No agreement yet, %(days)s after the match") % {
-                "days": _days(signals.days_since_match)}, NUDGE))
-        else:
-            found.append(Evidence("agreement", w.agreement_unconfirmed,
-                                  _("Agreement not confirmed by %(names)s, %(days)s after the match") % {
-                                      "names": ", ".join(signals.agreement_waiting_for) or _("everyone"),
-                                      "days": _days(signals.days_since_match)}, NUDGE))
-
-    per_week = signals.contacts_per_week
-    points = round(w.little_contact * min(max((w.little_contact_from - per_week)
-                                              / (w.little_contact_from - w.little_contact_full), 0.0), 1.0) * quiet)
-    if points and signals.days_since_start >= w.little_contact_after:
-        found.append(Evidence("little_contact", points, ngettext(
-            "Little contact: %(n)d message or booking in the last %(days)s",
-            "Little contact: %(n)d messages and bookings in the last %(days)s", signals.activity_count) % {
-            "n": signals.activity_count, "days": _days(signals.activity_days)}, NUDGE))
-
+        found.append(("agreement", w.agreement_unconfirmed if signals.has_agreement else w.agreement_missing, NUDGE))
     if signals.activity_count >= w.one_sided_min_activity and signals.busiest_share >= 0.7:
-        found.append(Evidence("one_sided", w.one_sided_80 if signals.busiest_share >= 0.8 else w.one_sided_70,
-                              _("%(name)s carries %(share)d%% of the messages and bookings") % {
-                                  "name": signals.busiest_name, "share": round(100 * signals.busiest_share)},
-                              CHECK_IN))
-    return found
+        found.append(("one_sided", w.one_sided_80 if signals.busiest_share >= 0.8 else w.one_sided_70, CHECK_IN))
+    return [Evidence(kind, round(points), action, signals) for kind, points, action in found if round(points) > 0]
+
+
+def _reason(kind: str, s: MentorshipSignals) -> str:
+    """What a piece of evidence says, in plain words."""
+    if kind == "no_meeting":
+        if s.days_since_meeting is None:
+            return _("No meeting yet, %(days)s after the start") % {"days": _days(s.days_without_meeting)}
+        return _("No meeting for %(days)s") % {"days": _days(s.days_without_meeting)}
+    if kind == "no_message":
+        if s.days_since_message is None:
+            return _("Nobody has written yet, %(days)s after the start") % {"days": _days(s.days_without_message)}
+        return _("No message for %(days)s") % {"days": _days(s.days_without_message)}
+    if kind == "little_contact":
+        return ngettext("Little contact: %(n)d message or booking in the last %(days)s",
+                        "Little contact: %(n)d messages and bookings in the last %(days)s", s.activity_count) % {
+            "n": s.activity_count, "days": _days(s.activity_days)}
+    if kind == "unanswered":
+        return ngettext("%(n)d message from %(name)s unanswered for %(days)s",
+                        "%(n)d messages from %(name)s unanswered for %(days)s", s.unanswered_messages) % {
+            "n": s.unanswered_messages, "name": s.unanswered_from or _("one side"), "days": _days(s.unanswered_days)}
+    if kind == "missed_meetings":
+        return ngettext("%(n)d meeting missed in the last %(days)d days",
+                        "%(n)d meetings missed in the last %(days)d days", s.missed_meetings) % {
+            "n": s.missed_meetings, "days": RECENT.days}
+    if kind == "check_in_low":
+        return _("Latest check-in: %(n)d out of 5") % {"n": s.check_in_latest}
+    if kind == "check_in_falling":
+        return _("Check-ins fell from %(before)d to %(now)d") % {"before": s.check_in_previous, "now": s.check_in_latest}
+    if kind == "overdue_milestones":
+        return ngettext("%(n)d milestone overdue", "%(n)d milestones overdue", s.overdue_milestones) % {
+            "n": s.overdue_milestones}
+    if kind == "agreement":
+        if not s.has_agreement:
+            return _("No agreement yet, %(days)s after the match") % {"days": _days(s.days_since_match)}
+        return _("Agreement not confirmed by %(names)s, %(days)s after the match") % {
+            "names": ", ".join(s.agreement_waiting_for) or _("everyone"), "days": _days(s.days_since_match)}
+    if kind == "one_sided":
+        return _("%(name)s carries %(share)d%% of the messages and bookings") % {
+            "name": s.busiest_name, "share": round(100 * s.busiest_share)}
+    raise ValueError(kind)
 
 
 def assess(signals: MentorshipSignals, *, weights: Weights = WEIGHTS) -> RiskAssessment:
@@ -317,20 +320,46 @@ class ProgramRisk:
         return reverse("insights:nudge", args=[org, self.mentorship.program_id])
 
 
-def assess_program(program: Program, *, now: datetime | None = None) -> list[ProgramRisk]:
-    """Assess every active or paused mentorship of `program`, most at risk first (a fixed number of
-    queries: the signals', then one each for the mentorships, their members and their last nudges)."""
-    signals = collect_signals(program=program, now=now)
-    assessed = Mentorship.objects.filter(program=program, status__in=ASSESSED)
-    mentorships = {m.pk: m for m in assessed.select_related("program__organization")}
+@dataclass(frozen=True)
+class Ranked:
+    """One mentorship's signals and assessment, before its people are loaded."""
+
+    signals: MentorshipSignals
+    assessment: RiskAssessment
+
+
+def rank_program(program: Program, *, now: datetime | None = None) -> list[Ranked]:
+    """Score every active or paused mentorship of `program`, most at risk first (ties: oldest
+    match first) — the signals' `QUERIES` queries and nothing per mentorship."""
+    ranked = [Ranked(s, assess(s)) for s in collect_signals(program=program, now=now)]
+    return sorted(ranked, key=lambda r: -r.assessment.score)  # stable: the signals come oldest match first
+
+
+def program_risks(program: Program, ranked: Sequence[Ranked], *, now: datetime | None = None) -> list[ProgramRisk]:
+    """Load the people and last nudges of these ranked mentorships (three queries), in their order."""
+    ids = [r.signals.mentorship_id for r in ranked]
+    scope = Mentorship.objects.filter(program=program, status__in=ASSESSED)
+    if len(ids) <= MAX_LISTED_IDS:  # a page or a top five: only those rows; else the whole program's
+        scope = scope.filter(pk__in=ids)
+    mentorships = {m.pk: m for m in scope.select_related("program__organization")}
     members: dict[int, list[MentorshipMember]] = defaultdict(list)
-    for member in MentorshipMember.objects.filter(mentorship__in=assessed.values("pk"), left_at__isnull=True) \
+    for member in MentorshipMember.objects.filter(mentorship__in=scope.values("pk"), left_at__isnull=True) \
             .select_related("membership__user", "membership__profile").order_by("role", "pk"):
         members[member.mentorship_id].append(member)
-    nudged = dict(Nudge.objects.filter(mentorship__in=assessed.values("pk")).values("mentorship_id")
+    nudged = dict(Nudge.objects.filter(mentorship__in=scope.values("pk")).values("mentorship_id")
                   .annotate(last=Max("sent_at")).order_by().values_list("mentorship_id", "last"))
     # A mentorship that closed between the queries is left out rather than shown half-read.
-    risks = [ProgramRisk(mentorships[s.mentorship_id], tuple(members[s.mentorship_id]), s, assess(s),
-                         nudged.get(s.mentorship_id), now)
-             for s in signals if s.mentorship_id in mentorships]
-    return sorted(risks, key=lambda risk: (-risk.assessment.score, risk.mentorship.pk))
+    return [ProgramRisk(mentorships[r.signals.mentorship_id], tuple(members[r.signals.mentorship_id]), r.signals,
+                        r.assessment, nudged.get(r.signals.mentorship_id), now)
+            for r in ranked if r.signals.mentorship_id in mentorships]
+
+
+def assess_program(program: Program, *, now: datetime | None = None, limit: int | None = None) -> list[ProgramRisk]:
+    """The active and paused mentorships of `program` with their people, most at risk first (the
+    first `limit` of them), in `QUERIES` + 3 queries however many there are.
+
+    The health page shows `assess_program(program, limit=5)`; the at-risk page ranks the whole
+    program with `rank_program` and loads only the page it shows with `program_risks`.
+    """
+    ranked = rank_program(program, now=now)
+    return program_risks(program, ranked if limit is None else ranked[:limit], now=now)

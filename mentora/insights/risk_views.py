@@ -18,7 +18,7 @@ from mentora.core.errors import DomainError
 from mentora.insights import services
 from mentora.insights.forms import NudgeForm
 from mentora.insights.models import NudgeAudience
-from mentora.insights.risk import AT_RISK, WATCH, assess_program
+from mentora.insights.risk import AT_RISK, WATCH, program_risks, rank_program
 
 #: The filter: which assessment levels each choice shows.
 LEVELS = {
@@ -36,15 +36,15 @@ def at_risk(request: AuthedRequest, program_id: int) -> HttpResponse:
     level = request.GET.get("level", "high")
     if level not in LEVELS:
         level = "high"
-    risks = assess_program(program)
+    ranked = rank_program(program)
     tabs = [{"key": key, "label": label, "current": key == level,
-             "count": sum(1 for r in risks if r.assessment.level in levels),
+             "count": sum(1 for r in ranked if r.assessment.level in levels),
              "query": urlencode({"level": key})} for key, (label, levels) in LEVELS.items()]
-    shown = [r for r in risks if r.assessment.level in LEVELS[level][1]]
+    shown = [r for r in ranked if r.assessment.level in LEVELS[level][1]]
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "insights/at_risk.html", {
-        "program": program, "items": page.object_list, "page": page, "level": level, "tabs": tabs,
-        "level_label": LEVELS[level][0], "total": len(risks), "at_risk": AT_RISK, "watch": WATCH,
+        "program": program, "items": program_risks(program, list(page.object_list)), "page": page, "level": level, "tabs": tabs,
+        "level_label": LEVELS[level][0], "total": len(ranked), "at_risk": AT_RISK, "watch": WATCH,
         "audiences": NudgeAudience.choices, "query": urlencode({"level": level}),
     })
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -173,11 +173,12 @@ def collect_signals(
     ).values("pk", "status", "started_on", "created_at", "last_meeting_at", "last_session_on", "last_message_at",
              "missed", "overdue", "latest_agreement").order_by("created_at", "pk"))
 
-    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for member in MentorshipMember.objects.filter(mentorship__in=in_scope, left_at__isnull=True).values(
+    people: dict[int, list[Person]] = defaultdict(list)  # mentorship → its current members
+    for mentorship_id, membership_id, user_id, full_name, email in MentorshipMember.objects.filter(
+            mentorship__in=in_scope, left_at__isnull=True).values_list(
             "mentorship_id", "membership_id", "membership__user_id", "membership__user__full_name",
             "membership__user__email").order_by("pk"):
-        members[member["mentorship_id"]].append(dict(member))
+        people[mentorship_id].append(Person(membership_id, user_id, first_name(full_name or email.split("@")[0])))
 
     activity: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # mentorship → user → count
     for written in (Message.objects.visible().filter(
@@ -216,27 +217,29 @@ def collect_signals(
             agreement__version=_latest(latest_versions, "version")).values("agreement__mentorship_id", "membership_id"):
         confirmed[confirmation["agreement__mentorship_id"]].add(confirmation["membership_id"])
 
-    return [_signals(row, members[row["pk"]], activity[row["pk"]], unanswered.get(row["pk"]), answers[row["pk"]],
-                     confirmed[row["pk"]], now=now, today=today) for row in rows]
+    zone = timezone.get_current_timezone()
+    return [_signals(row, people.get(row["pk"], []), activity.get(row["pk"], {}), unanswered.get(row["pk"]),
+                     answers.get(row["pk"], {}), confirmed.get(row["pk"], set()), now=now, today=today, zone=zone)
+            for row in rows]
+
+
+class Person(NamedTuple):
+    membership_id: int
+    user_id: int
+    first_name: str
 
 
 def _signals(
-    row: dict[str, Any], members: list[dict[str, Any]], activity: dict[int, int],
-    unanswered: dict[str, Any] | None, answers: dict[int, list[int]], confirmed: set[int], *,
-    now: datetime, today: date,
+    row: dict[str, Any], people: list[Person], activity: dict[int, int], unanswered: dict[str, Any] | None,
+    answers: dict[int, list[int]], confirmed: set[int], *, now: datetime, today: date, zone: tzinfo,
 ) -> MentorshipSignals:
     """Turn one mentorship's aggregates into its signals (no query)."""
-    names: dict[int, str] = {  # user id → first name
-        m["membership__user_id"]: first_name(m["membership__user__full_name"] or m["membership__user__email"].split("@")[0])
-        for m in members}
-    member_names: dict[int, str] = {m["membership_id"]: names[m["membership__user_id"]] for m in members}
-    created_at = row["created_at"]
-    assert isinstance(created_at, datetime)
-    started_on = row["started_on"] if isinstance(row["started_on"], date) else timezone.localdate(created_at)
-    met_on = [day for day in (
-        timezone.localdate(row["last_meeting_at"]) if isinstance(row["last_meeting_at"], datetime) else None,
-        row["last_session_on"] if isinstance(row["last_session_on"], date) else None,
-    ) if day is not None]
+    names = {person.user_id: person.first_name for person in people}
+    member_names = {person.membership_id: person.first_name for person in people}
+    created_on = row["created_at"].astimezone(zone).date()
+    started_on = row["started_on"] or created_on
+    met_on = [day for day in (row["last_meeting_at"] and row["last_meeting_at"].astimezone(zone).date(),
+                              row["last_session_on"]) if day]
     last_message_at = row["last_message_at"]
 
     waiting_count, waiting_days, waiting_from = 0, 0, ""
@@ -262,9 +265,9 @@ def _signals(
         mentorship_id=row["pk"],
         is_paused=row["status"] == MentorshipStatus.PAUSED,
         days_since_start=_days(today, started_on) or 0,
-        days_since_match=_days(today, timezone.localdate(created_at)) or 0,
+        days_since_match=_days(today, created_on) or 0,
         days_since_meeting=_days(today, max(met_on)) if met_on else None,
-        days_since_message=(now - last_message_at).days if isinstance(last_message_at, datetime) else None,
+        days_since_message=(now - last_message_at).days if last_message_at else None,
         unanswered_messages=waiting_count, unanswered_days=waiting_days, unanswered_from=waiting_from,
         missed_meetings=row["missed"],
         check_in_latest=latest, check_in_previous=previous,
