@@ -452,3 +452,10 @@ def test_the_partial_shows_the_top_pairs_anywhere_without_checkboxes(rf: Any, wo
         "items": assess_program(world.program, limit=1), "program": world.program}, request=request)
     assert quiet.member_names() in html and "Ana Lima" not in html
     assert 'type="checkbox"' not in html and "Offer a rematch" in html
+
+
+def test_coordinators_reach_the_page_from_the_program(world: World) -> None:
+    url = reverse("insights:at_risk", args=["acme", world.program.pk])
+    program_page = reverse("programs:detail", args=["acme", world.program.pk])
+    assert url in client_for(world.coordinator).get(program_page).content.decode()
+    assert url not in client_for(world.mentee).get(program_page).content.decode()
