@@ -72,7 +72,7 @@ import django  # noqa: E402
 
 django.setup()  # for the apps' imports and translations only: nothing here touches a database
 
-from mentora.insights.risk import assess  # noqa: E402
+from mentora.insights.risk import AT_RISK, assess  # noqa: E402
 from mentora.insights.signals import ACTIVITY_WINDOW, RECENT, UNANSWERED_AFTER, MentorshipSignals  # noqa: E402
 
 SIDES = ("mentor", "mentee")
@@ -393,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = back_test(pairs=args.pairs, seed=seed)
         print(f"seed {seed}: {result.pairs} pairs open at the snapshot, {result.went_wrong} "
               f"({result.went_wrong / result.pairs:.0%}) ended early or went dormant in the next {OUTCOME_DAYS} days")
-        print(_line("predictor (score ≥ 50)", result.predictor))
+        print(_line(f"predictor (score ≥ {AT_RISK})", result.predictor))
         print(_line("no meeting in 21 days", result.rule))
         beaten &= (result.predictor.precision > result.rule.precision
                    and result.predictor.recall > result.rule.recall)

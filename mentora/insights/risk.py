@@ -55,7 +55,7 @@ from django.utils.translation import ngettext
 from mentora.insights.models import Nudge
 from mentora.insights.services import NUDGE_INTERVAL
 from mentora.insights.signals import ASSESSED, RECENT, MentorshipSignals, collect_signals
-from mentora.mentorships.models import MemberRole, Mentorship, MentorshipMember
+from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.programs.models import Program
 
 __all__ = ["AT_RISK", "WATCH", "Action", "Evidence", "ProgramRisk", "Ranked", "RiskAssessment", "Weights", "assess",
@@ -302,10 +302,6 @@ class ProgramRisk:
     @property
     def member_names(self) -> str:
         return ", ".join(member.membership.user.display_name for member in self.members)
-
-    @property
-    def mentees(self) -> list[MentorshipMember]:
-        return [m for m in self.members if m.role in (MemberRole.MENTEE, MemberRole.PEER)]
 
     @property
     def action_url(self) -> str:
