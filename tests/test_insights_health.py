@@ -122,7 +122,7 @@ def test_meetings_goals_endings_and_load(world: World) -> None:
     meetings = insights.meetings
     assert (meetings.pairs, meetings.held, meetings.missed, meetings.cancelled, meetings.upcoming) == (4, 2, 1, 1, 1)
     assert meetings.booked == 4 and meetings.held_per_pair == 0.5 and meetings.missed_percent == 33
-    assert meetings.pairs_never_met == 2 and meetings.pairs_met_last_30_days == 1
+    assert meetings.pairs_never_met == 2 and meetings.pairs_met_last_30_days == 1 and meetings.pairs_quiet == 2
     goals = insights.goals
     assert (goals.goals["achieved"], goals.goals["in_progress"]) == (1, 1)
     assert (goals.milestones_done, goals.milestones_on_track, goals.milestones_overdue) == (1, 1, 1)

@@ -16,7 +16,14 @@ from mentora.accounts.models import Membership
 from mentora.feedback.models import OVERDUE_AFTER_RESEND, CheckIn
 from mentora.home.waiting import WaitingItem
 from mentora.meetings.models import Meeting, MeetingStatus
-from mentora.mentorships.models import OPEN_STATUSES, Concern, Mentorship, MentorshipMember, MentorshipStatus, SessionLog
+from mentora.mentorships.models import (
+    OPEN_STATUSES,
+    Concern,
+    Mentorship,
+    MentorshipMember,
+    MentorshipStatus,
+    SessionLog,
+)
 from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Form, Program, ProgramStatus
 
 __all__ = ["FLAG_WINDOW", "QUIET_AFTER", "ProgramHealth", "coordinator_waiting", "program_health"]

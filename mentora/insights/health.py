@@ -151,6 +151,7 @@ class MeetingFigures:
     pairs_met_last_30_days: int
     pair_months: float = 0.0  # months the mentorships ran (to today, or to their end), summed
     logged: int = 0  # sessions logged by the pairs (some outside Mentora's meetings)
+    pairs_quiet: int = 0  # active, matched three weeks ago or more, and nothing held for three weeks
 
     @property
     def held_per_month(self) -> float | None:
@@ -434,7 +435,7 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
     active_pairs = [pk for pk, row in mentorships.items() if row["status"] == MentorshipStatus.ACTIVE]
     ran_days = sum(max(0, (min(row["ended_on"] or today, today) - row["start"]).days)
                    for row in mentorships.values() if row["status"] != MentorshipStatus.PROPOSED and row["start"])
-    since_30 = today - timedelta(days=30)
+    since_30, since_21 = today - timedelta(days=30), today - timedelta(days=21)
     meetings = MeetingFigures(
         pairs=len(mentorships),
         booked=sum(row["n_booked"] for row in meeting_rows.values()),
@@ -446,6 +447,8 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         pairs_never_met=sum(1 for pk in active_pairs if first_session(pk) is None),
         pairs_met_last_30_days=sum(1 for pk in active_pairs if (last := last_session(pk)) and last >= since_30),
         pair_months=round(ran_days / 30.44, 2),
+        pairs_quiet=sum(1 for pk in active_pairs if mentorships[pk]["start"] and mentorships[pk]["start"] <= since_21
+                        and not ((last := last_session(pk)) and last >= since_21)),
     )
 
     goal_counts = dict(Goal.objects.filter(mentorship__in=scope_ids).order_by().values_list("status").annotate(n=Count("pk")))

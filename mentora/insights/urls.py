@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mentora.insights import export_views, retrospective_views, views
+from mentora.insights import export_views, retrospective_views, risk_views, views
 
 app_name = "insights"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("insights/", views.organization_insights, name="organization"),
     path("programs/<int:program_id>/insights/", views.program_insights_page, name="program"),
     path("programs/<int:program_id>/insights/people/", views.program_people, name="people"),
+    path("programs/<int:program_id>/insights/at-risk/", risk_views.at_risk, name="at_risk"),
+    path("programs/<int:program_id>/insights/nudge/", risk_views.nudge, name="nudge"),
     path("programs/<int:program_id>/insights/retrospective/", retrospective_views.program_retrospective,
          name="retrospective"),
     path("programs/<int:program_id>/insights/next-cohort/", retrospective_views.next_cohort, name="next_cohort"),

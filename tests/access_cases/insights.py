@@ -13,6 +13,10 @@ CASES: list[Case] = [
     Case("insights:exports", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("insights:export", lambda w: ["acme", w.program.pk, "enrolments", "csv"], COORDINATORS),
     Case("insights:export", lambda w: ["acme", w.program.pk, "mentorships", "xlsx"], COORDINATORS),
+    Case("insights:at_risk", lambda w: ["acme", w.program.pk], COORDINATORS),
+    # The first step of a nudge only shows who would get what: nothing is sent without confirm=yes.
+    Case("insights:nudge", lambda w: ["acme", w.program.pk], COORDINATORS, "post",
+         lambda w: {"mentorship": [w.mentorship.pk], "audience": "pair"}),
 ]
 
 CROSS_TENANT: list[Case] = [
@@ -23,4 +27,7 @@ CROSS_TENANT: list[Case] = [
     Case("insights:exports", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:export", lambda w: ["acme", w.other_program.pk, "enrolments", "csv"], {}),
     Case("insights:export", lambda w: ["acme", w.other_program.pk, "check-ins", "xlsx"], {}),
+    Case("insights:at_risk", lambda w: ["acme", w.other_program.pk], {}),
+    Case("insights:nudge", lambda w: ["acme", w.other_program.pk], {}, "post",
+         lambda w: {"mentorship": [w.mentorship.pk], "audience": "pair", "confirm": "yes"}),
 ]
