@@ -84,7 +84,7 @@ def test_a_pair_that_meets_and_writes_is_doing_fine() -> None:
     ({"has_agreement": False, "agreement_unconfirmed": True}, "No agreement yet, 62 days after the match"),
     ({"agreement_unconfirmed": True, "agreement_waiting_for": ("Sam",)}, "Agreement not confirmed by Sam, 62 days after the match"),
     ({"busiest_share": 0.85}, "Ana carries 85% of the messages and bookings"),
-    ({"activity_count": 4}, "Little contact: 4 messages and bookings in the last 30 days"),
+    ({"activity_count": 4, "days_since_meeting": 20}, "Little contact: 4 messages and bookings in the last 30 days"),
 ])
 def test_each_sign_of_trouble_is_a_reason_in_plain_words(changes: dict[str, Any], reason: str) -> None:
     verdict = assess(signals(**changes))
@@ -459,3 +459,12 @@ def test_coordinators_reach_the_page_from_the_program(world: World) -> None:
     program_page = reverse("programs:detail", args=["acme", world.program.pk])
     assert url in client_for(world.coordinator).get(program_page).content.decode()
     assert url not in client_for(world.mentee).get(program_page).content.decode()
+
+
+def test_a_pair_that_met_in_the_last_two_weeks_is_not_flagged_for_writing_little() -> None:
+    """On the demo, steady pairs that meet every fortnight and write a few messages were "High risk"."""
+    met = assess(signals(activity_count=2, days_since_meeting=5))
+    assert not any(e.signal == "little_contact" for e in met.evidence)
+    quiet = assess(signals(activity_count=0, days_since_meeting=20))
+    little = next(e for e in quiet.evidence if e.signal == "little_contact")
+    assert little.points == 45 and not assess(signals(activity_count=0, days_since_meeting=15, days_since_message=3)).is_at_risk

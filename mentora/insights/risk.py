@@ -10,7 +10,7 @@ logistic fit, then rounded; the figures in `docs/insights.md` come from other se
 |---|---|
 | no meeting (since the start when they have not met) | 0 up to 14 days, rising to 35 at 42 days |
 | no message (since the start when nobody has written) | 0 up to 3 days, rising to 35 at 21 days |
-| little contact (messages + bookings a week, last 30 days; from day 14) | 0 from 3 a week, rising to 75 at 1 a week |
+| little contact (messages + bookings a week, last 30 days; from day 14; not when they met in the last 14 days) | 0 from 3 a week, rising to 45 at 1 a week |
 | unanswered messages | 0 at 3 days of waiting, rising to 75 at 12 days |
 | missed meetings (last 60 days) | 7 each, at most 20 |
 | latest check-in ("how is it going", 1–5) | 60 for 1–2, 20 for 3 |
@@ -34,7 +34,7 @@ a low or falling check-in → check in with the mentee.
 ...     activity_count=10)
 >>> verdict = assess(quiet)
 >>> verdict.score, verdict.level, verdict.reasons
-(68, 'high', ['No meeting for 34 days', 'Little contact: 10 messages and bookings in the last 30 days', 'No message for 12 days'])
+(58, 'high', ['No meeting for 34 days', 'No message for 12 days', 'Little contact: 10 messages and bookings in the last 30 days'])
 >>> verdict.action.kind
 'nudge'
 """
@@ -146,10 +146,11 @@ class Weights:
     one_sided_80: int = 40           # one person carries 80 %+ of 6+ messages and bookings
     one_sided_70: int = 25
     one_sided_min_activity: int = 6
-    little_contact: int = 75         # at most `little_contact_full` messages and bookings a week
+    little_contact: int = 45         # at most `little_contact_full` messages and bookings a week
     little_contact_from: float = 3.0  # a week, over the last 30 days (or since the start)
     little_contact_full: float = 1.0
     little_contact_after: int = 14    # days since the start: a new pair has had no time to get going
+    little_contact_met_within: int = 14  # days: a meeting this recent counts as contact enough
     paused_quiet_factor: float = 0.5  # a paused pair is expected to be quiet
 
 
@@ -176,7 +177,9 @@ def _evidence(signals: MentorshipSignals, w: Weights) -> list[Evidence]:
                                       w.no_meeting * quiet), NUDGE))
     found.append(("no_message", _ramp(signals.days_without_message, w.no_message_from, w.no_message_full,
                                       w.no_message * quiet), NUDGE))
-    if signals.days_since_start >= w.little_contact_after:
+    # A meeting held in the last two weeks is contact, whatever the message count: pairs who talk
+    # face to face and write little are not at risk for that (the demo's steady pairs were flagged).
+    if signals.days_since_start >= w.little_contact_after and signals.days_without_meeting > w.little_contact_met_within:
         shortfall = (w.little_contact_from - signals.contacts_per_week) / (w.little_contact_from - w.little_contact_full)
         found.append(("little_contact", round(w.little_contact * min(max(shortfall, 0.0), 1.0) * quiet), NUDGE))
     if signals.unanswered_messages:
