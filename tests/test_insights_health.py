@@ -253,3 +253,28 @@ def test_insights_pages_do_not_grow_with_mentorships(world: World, name: str) ->
     ProgramFactory(organization=world.org, name="Another")
     many = _queries(lambda: client.get(reverse(name, args=args(large.program))))
     assert many == few, (few, many)
+
+
+def test_a_coordinator_writes_to_the_people_behind_a_figure_after_a_preview(world: World) -> None:
+    from mentora.core.models import AuditEvent
+    from mentora.notifications.models import Notification
+
+    history = build_history(world)
+    client = client_for(world.coordinator)
+    url = reverse("insights:people_message", args=["acme", history.program.pk])
+    waiting = Membership.objects.get(organization=world.org, profile__department="Legal")
+    data = {"step": "matched", "stopped": "1", "message": "Hi {first_name}, we are still looking for your match in {program}."}
+    preview = client.post(url, data)
+    first = waiting.user.full_name.split()[0]
+    assert preview.status_code == 200 and f"Hi {first}, we are still looking for your match in Returners 2026." in preview.content.decode()
+    assert not Notification.objects.filter(kind="program.message").exists()  # a preview sends nothing
+    bad = client.post(url, data | {"message": "Hi {name}", "confirm": "yes"})
+    assert bad.status_code == 422 and "{name} is not a merge field" in bad.content.decode()
+    assert client.post(url, data | {"message": "Hi {other_name}", "confirm": "yes"}).status_code == 422
+    sent = client.post(url, data | {"confirm": "yes"})
+    assert sent.status_code == 302
+    notes = Notification.objects.filter(kind="program.message")
+    assert [n.recipient_id for n in notes] == [waiting.user_id] and first in notes.get().body
+    client.post(url, data | {"confirm": "yes"})  # a double submit the same day sends nothing more
+    assert notes.count() == 1
+    assert AuditEvent.objects.filter(action="insights.message").count() == 2

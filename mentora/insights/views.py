@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from mentora.accounts.models import Membership
 from mentora.core.access import AuthedRequest, access_program, org_view
+from mentora.core.errors import DomainError
+from mentora.programs.models import Program
 
 from .charts import column_chart, line_chart
-from .health import Filters, ProgramInsights, filter_options, program_insights
+from .health import Filters, FunnelStep, ProgramInsights, filter_options, program_insights
+from .messages import DEFAULT_PEOPLE_MESSAGE, MAX_RECIPIENTS, message_people, people_recipients
 from .rollup import organization_rollup
 
 
@@ -72,23 +81,53 @@ def program_insights_page(request: AuthedRequest, program_id: int) -> HttpRespon
     })
 
 
+def _people_behind(program: Program, query: QueryDict) -> tuple[FunnelStep, bool, frozenset[int], Filters]:
+    """The funnel step a query names, whether it asks for those who stopped before it, and who they are."""
+    options = filter_options(program)
+    filters = Filters.from_query(query, options)
+    insights = program_insights(program, filters=filters, options=options)
+    steps = {step.key: index for index, step in enumerate(insights.funnel)}
+    key = query.get("step", "")
+    if key not in steps:
+        raise Http404
+    step = insights.funnel[steps[key]]
+    stopped = query.get("stopped") == "1" and steps[key] > 0
+    return step, stopped, step.stopped if stopped else step.people, filters
+
+
 @org_view(role="coordinator")
 def program_people(request: AuthedRequest, program_id: int) -> HttpResponse:
     """The people behind one funnel figure: those who reached a step, or who stopped just before it."""
     program = access_program(request.membership, program_id, manage=True)
-    options = filter_options(program)
-    filters = Filters.from_query(request.GET, options)
-    insights = program_insights(program, filters=filters, options=options)
-    steps = {step.key: index for index, step in enumerate(insights.funnel)}
-    key = request.GET.get("step", "")
-    if key not in steps:
-        raise Http404
-    step = insights.funnel[steps[key]]
-    stopped = request.GET.get("stopped") == "1" and steps[key] > 0
-    people = step.stopped if stopped else step.people
+    step, stopped, people, filters = _people_behind(program, request.GET)
     members = (Membership.objects.filter(pk__in=people).select_related("user", "profile").order_by("user__full_name", "pk"))
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "insights/people.html", {
         "program": program, "step": step, "stopped": stopped, "page": page, "count": len(people),
-        "filters": filters, "query": filters.as_query(),
+        "filters": filters, "query": filters.as_query(), "message": DEFAULT_PEOPLE_MESSAGE,
+        "can_write": 0 < len(people) <= MAX_RECIPIENTS, "max_recipients": MAX_RECIPIENTS,
     })
+
+
+@require_POST
+@org_view(role="coordinator")
+def people_message(request: AuthedRequest, program_id: int) -> HttpResponse:
+    """Write to the people behind a figure: first a preview of who gets what, then send on confirm."""
+    program = access_program(request.membership, program_id, manage=True)
+    step, stopped, people, filters = _people_behind(program, request.POST)
+    members = list(Membership.objects.filter(pk__in=people).select_related("user").order_by("user__full_name", "pk"))
+    message = request.POST.get("message", "")
+    context = {"program": program, "step": step, "stopped": stopped, "filters": filters, "query": filters.as_query(),
+               "message": message, "count": len(members)}
+    try:
+        if request.POST.get("confirm") == "yes":
+            sent = message_people(program=program, memberships=members, message=message, sent_by=request.user)
+            messages.success(request, ngettext("Your message went to %(n)d person.", "Your message went to %(n)d people.",
+                                               sent) % {"n": sent})
+            back = {"step": step.key, **filters.as_query(), **({"stopped": "1"} if stopped else {})}
+            return redirect(reverse("insights:people", args=[program.organization.slug, program.pk]) + "?" + urlencode(back))
+        recipients = people_recipients(program=program, memberships=members, message=message)
+    except DomainError as error:
+        return render(request, "insights/people_message.html", context | {"error": error.message}, status=422)
+    return render(request, "insights/people_message.html",
+                  context | {"previews": recipients[:3], "others": max(0, len(recipients) - 3)})

@@ -6,6 +6,8 @@ CASES: list[Case] = [
     Case("insights:organization", org, COORDINATORS),
     Case("insights:program", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("insights:people", lambda w: ["acme", w.program.pk], COORDINATORS, data=lambda w: {"step": "matched"}),
+    Case("insights:people_message", lambda w: ["acme", w.program.pk], COORDINATORS, "post",
+         lambda w: {"step": "matched", "message": "Hi {first_name}"}),
     Case("insights:retrospective", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("insights:next_cohort", lambda w: ["acme", w.program.pk], {**COORDINATORS, "coordinator": 422, "admin": 422},
          "post", lambda w: {"name": ""}),
@@ -22,6 +24,8 @@ CASES: list[Case] = [
 CROSS_TENANT: list[Case] = [
     Case("insights:program", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:people", lambda w: ["acme", w.other_program.pk], {}, data=lambda w: {"step": "matched"}),
+    Case("insights:people_message", lambda w: ["acme", w.other_program.pk], {}, "post",
+         lambda w: {"step": "matched", "message": "Hi {first_name}", "confirm": "yes"}),
     Case("insights:retrospective", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:next_cohort", lambda w: ["acme", w.other_program.pk], {}, "post", lambda w: {"name": "Stolen"}),
     Case("insights:exports", lambda w: ["acme", w.other_program.pk], {}),

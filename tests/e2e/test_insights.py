@@ -76,6 +76,13 @@ def test_a_coordinator_reads_how_a_program_is_going_and_who_needs_a_hand(page: P
     waiting = history.program.enrollments.get(membership__profile__department="Legal").membership
     expect(page.locator(".people-list")).to_contain_text(waiting.user.full_name)
     assert_accessible(page)
+    page.get_by_text("Write to this person").click()
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Check your message")).to_be_visible()
+    expect(page.locator(".previews")).to_contain_text(f"Hi {waiting.user.full_name.split()[0]}, I'm checking in on how Returners 2026")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send to 1 person").click()
+    expect(page.locator(".messages")).to_contain_text("Your message went to 1 person.")
 
     page.get_by_role("link", name="How Returners 2026 is going").click()
     page.get_by_label("Department", exact=True).select_option("Sales")
