@@ -32,9 +32,7 @@ def typical_gap(days: float | None) -> str:
         return ""
     if days < 0.5:
         return gettext("typically the same day as the step before")
-    shown = round(days) if days >= 10 or abs(days - round(days)) < 0.05 else round(days, 1)
-    return ngettext("typically %(n)s day after the step before", "typically %(n)s days after the step before",
-                    2 if shown != 1 else 1) % {"n": shown}
+    return gettext("typically %(days)s after the step before") % {"days": in_days(days)}
 
 
 @register.filter
