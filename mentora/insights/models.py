@@ -40,3 +40,34 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"Nudge to mentorship {self.mentorship_id} on {self.sent_at:%Y-%m-%d}"
+
+
+class ReportFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every Monday")
+    MONTHLY = "monthly", _("On the first of each month")
+
+
+class ReportSubscription(models.Model):
+    """A coordinator or admin who gets a program's health (or the organization's roll-up) by email."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                help_text=_("Empty: every program of the organization side by side."))
+    recipient = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10, choices=ReportFrequency.choices, default=ReportFrequency.WEEKLY)
+    next_send_on = models.DateField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["next_send_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(frequency__in=ReportFrequency.values), name="report_frequency_valid"),
+            models.UniqueConstraint(fields=["recipient", "program"], name="one_report_per_recipient_and_program"),
+            models.UniqueConstraint(fields=["recipient"], condition=Q(program__isnull=True),
+                                    name="one_rollup_report_per_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} report to {self.recipient_id}"

@@ -22,6 +22,7 @@ from mentora.programs.models import Program
 from .charts import column_chart, line_chart
 from .health import Filters, FunnelStep, ProgramInsights, filter_options, program_insights
 from .messages import DEFAULT_PEOPLE_MESSAGE, MAX_RECIPIENTS, message_people, people_recipients
+from .report_views import report_context
 from .rollup import organization_rollup
 
 
@@ -29,7 +30,7 @@ from .rollup import organization_rollup
 def organization_insights(request: AuthedRequest) -> HttpResponse:
     rows = organization_rollup(request.membership.organization)
     live = [row for row in rows if row.participants or row.active or row.completed]
-    return render(request, "insights/organization.html", {
+    return render(request, "insights/organization.html", report_context(request.membership, None) | {
         "rows": rows,
         "totals": {
             "programs": len(rows),
@@ -73,7 +74,7 @@ def program_insights_page(request: AuthedRequest, program_id: int) -> HttpRespon
     options = filter_options(program)
     filters = Filters.from_query(request.GET, options)
     insights = program_insights(program, filters=filters, options=options)
-    return render(request, "insights/program.html", {
+    return render(request, "insights/program.html", report_context(request.membership, program) | {
         "program": program, "insights": insights, "filters": filters, "options": options,
         "charts": _charts(insights), "query": filters.as_query(),
         "group_tables": [(_("By department"), insights.by_department, "department"),

@@ -70,6 +70,13 @@ def test_a_coordinator_reads_how_a_program_is_going_and_who_needs_a_hand(page: P
     assert_accessible(page)
     screenshot(page, "insights-program", phone=True)
 
+    reports = page.get_by_role("region", name="Email this report")
+    reports.get_by_label("How often").select_option("monthly")
+    reports.get_by_role("button", name="Start the emails").click()
+    expect(page.locator(".messages")).to_contain_text("will get this report on the first of each month")
+    expect(page.get_by_role("region", name="Email this report")).to_contain_text("next on")
+    assert_accessible(page)
+
     funnel = page.get_by_role("region", name="From application to completion")
     funnel.locator("li", has=page.locator(".funnel-label", has_text="Matched")).get_by_role("link", name="1 not yet").click()
     expect(page.get_by_role("heading", name="Not yet: Matched")).to_be_visible()
