@@ -71,3 +71,32 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_frequency_display()} report to {self.recipient_id}"
+
+
+class HrEventKind(models.TextChoices):
+    HIRE = "hire", _("Joined the organization")
+    PROMOTION = "promotion", _("Promotion")
+    ROLE_CHANGE = "role_change", _("Role change")
+    EXIT = "exit", _("Left the organization")
+
+
+class HrEvent(models.Model):
+    """A career event from the HR system (imported as CSV): used only for outcome figures about groups."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="hr_events")
+    kind = models.CharField(max_length=12, choices=HrEventKind.choices)
+    occurred_on = models.DateField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        indexes = [models.Index(fields=["organization", "kind", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HrEventKind.values), name="hr_event_kind_valid"),
+            models.UniqueConstraint(fields=["membership", "kind", "occurred_on"], name="one_hr_event_per_person_kind_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.membership_id} on {self.occurred_on}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mentora.insights import export_views, report_views, retrospective_views, risk_views, views
+from mentora.insights import export_views, outcome_views, report_views, retrospective_views, risk_views, views
 
 app_name = "insights"
 
@@ -17,6 +17,7 @@ urlpatterns = [
          name="retrospective"),
     path("programs/<int:program_id>/insights/next-cohort/", retrospective_views.next_cohort, name="next_cohort"),
     path("insights/compare/", retrospective_views.compare_cohorts, name="compare"),
+    path("programs/<int:program_id>/insights/outcomes/", outcome_views.program_outcomes, name="outcomes"),
     path("insights/reports/", report_views.subscribe_organization_report, name="report_subscribe_organization"),
     path("programs/<int:program_id>/insights/reports/", report_views.subscribe_program_report, name="report_subscribe"),
     path("insights/reports/<int:subscription_id>/stop/", report_views.stop_report, name="report_stop"),

@@ -132,3 +132,30 @@ def test_a_coordinator_runs_a_pilot_retrospective_and_starts_the_next_cohort(pag
     table = page.get_by_role("table", name="Figures side by side")
     expect(table.get_by_role("row", name="Net promoter score")).to_contain_text("50")
     assert_accessible(page)
+
+
+def test_a_coordinator_imports_hr_events_and_reads_outcomes_as_an_association(page: Page, live_server, world: World,
+                                                                              tmp_path):
+    from mentora.insights.models import HrEvent
+    from tests.test_insights_outcomes import _cohort
+
+    program, joined, others = _cohort(world, participants=6, colleagues=8)
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{program.pk}/insights/")
+    page.get_by_role("link", name="Outcomes").click()
+    expect(page.get_by_role("region", name="Read this as an association, not as proof")).to_be_visible()
+    after = (program.starts_on + timedelta(days=40)).isoformat()
+    lines = [f"{m.user.email},{after},exit" for m in others[:3]] + [f"{joined[0].user.email},{after},promotion"]
+    csv_file = tmp_path / "hr.csv"
+    csv_file.write_text("email,date,event\n" + "\n".join(lines) + "\n")
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("table", name="4 lines: 4 new, 0 with errors")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 4 events").click()
+    expect(page.locator(".messages")).to_contain_text("4 HR events imported.")
+    figures = page.get_by_role("region", name="The figures")
+    expect(figures.get_by_role("row", name="Stayed with the organization")).to_contain_text("100 %")
+    assert HrEvent.objects.count() == 4
+    assert_accessible(page)
+    screenshot(page, "insights-outcomes", phone=True)
