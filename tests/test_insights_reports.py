@@ -89,6 +89,9 @@ def test_the_pages_start_and_stop_the_emails(world: World) -> None:
     refused = client.post(reverse("insights:report_subscribe", args=["acme", world.program.pk]),
                           {"recipient": world.mentee.pk, "frequency": "weekly"}, follow=True)
     assert "Reports go to coordinators and admins of this organization." in refused.content.decode()
+    garbled = client.post(reverse("insights:report_subscribe", args=["acme", world.program.pk]),
+                          {"recipient": "abc", "frequency": "weekly"}, follow=True)
+    assert garbled.status_code == 200 and "Choose who gets the report." in garbled.content.decode()
     outsider = client_for(world.outsider).post(reverse("insights:report_stop", args=["globex", subscription.pk]))
     assert outsider.status_code == 404 and ReportSubscription.objects.exists()
     client.post(reverse("insights:report_stop", args=["acme", subscription.pk]))

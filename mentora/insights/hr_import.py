@@ -17,6 +17,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mentora.accounts.imports import decode_upload
 from mentora.accounts.models import Membership, User
 from mentora.core.errors import DomainError
 from mentora.core.models import Organization, record_audit_event
@@ -65,20 +66,11 @@ class HrPreview:
         return sum(1 for row in self.rows if row.is_new and not row.errors)
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(_("The file is not text (UTF-8 or Windows-1252)."), field="file")
-
-
 def preview_hr_events(*, organization: Organization, content: bytes) -> HrPreview:
     """Check every line of the file against the organization's members (3 queries)."""
     if len(content) > MAX_BYTES:
         raise DomainError(_("The file is larger than 2 MB: split it in parts."), field="file")
-    reader = csv.DictReader(io.StringIO(_decode(content)))
+    reader = csv.DictReader(io.StringIO(decode_upload(content)))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in ("email", "date", "event") if name not in header]
     if missing:

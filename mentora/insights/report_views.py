@@ -42,7 +42,8 @@ def _back(request: AuthedRequest, program: Program | None) -> HttpResponse:
 
 def _subscribe(request: AuthedRequest, program: Program | None) -> HttpResponse:
     organization = request.membership.organization
-    recipient = Membership.objects.filter(organization=organization, pk=request.POST.get("recipient") or 0).first()
+    chosen = request.POST.get("recipient", "")
+    recipient = Membership.objects.filter(organization=organization, pk=int(chosen)).first() if chosen.isdigit() else None
     try:
         if recipient is None:
             raise DomainError(_("Choose who gets the report."), field="recipient")
