@@ -15,6 +15,14 @@ from mentora.programs.models import Enrollment, Program
 from tests.factories import EnrollmentFactory, MembershipFactory, OrganizationFactory, ProgramFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: throttle counters and rate windows don't leak across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def builtin_skills(db: None) -> None:
     """The skills taxonomy a data migration loads. Transactional tests flush every table when they

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mentora.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentora.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mentora.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,7 +186,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth's "login_failed" counts per email: five wrong passwords from anywhere would lock the owner out.
+# Failed sign-ins are throttled per (email, address) with exponential backoff instead
+# (mentora/accounts/signin_throttle.py); allauth keeps its other limits (sign-up, reset, login per IP).
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "mentora.accounts.signup.SignupForm"}
+MENTORA_SIGNIN_FREE_ATTEMPTS = int(os.environ.get("MENTORA_SIGNIN_FREE_ATTEMPTS", "5"))
+MENTORA_SIGNIN_MAX_WAIT = int(os.environ.get("MENTORA_SIGNIN_MAX_WAIT", "900"))
+MENTORA_SIGNIN_PER_IP = os.environ.get("MENTORA_SIGNIN_PER_IP", "30/15m")
+# Sessions end after this long without a request, and this long after signing in whatever the activity.
+MENTORA_SESSION_IDLE_HOURS = float(os.environ.get("MENTORA_SESSION_IDLE_HOURS", "8"))
+MENTORA_SESSION_MAX_DAYS = float(os.environ.get("MENTORA_SESSION_MAX_DAYS", "14"))
+SESSION_COOKIE_AGE = int(MENTORA_SESSION_MAX_DAYS * 86400)
+# API tokens expire (a person picks 30-365 days when creating one; this is the default).
+MENTORA_API_TOKEN_DAYS = int(os.environ.get("MENTORA_API_TOKEN_DAYS", "90"))
 ACCOUNT_ADAPTER = "mentora.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
@@ -234,6 +250,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # One JSON line per security event (mentora/core/security_log.py), through the root handler.
+    "loggers": {"mentora.security": {"level": os.environ.get("MENTORA_SECURITY_LOG_LEVEL", "INFO")}},
 }
 MENTORA_BASE_URL = os.environ.get("MENTORA_BASE_URL", "http://127.0.0.1:8000")
 

@@ -1,6 +1,10 @@
 """Local development: the embedded defaults (SQLite, in-memory channels, in-process worker)."""
 
+import os
+
 from .base import *
 
 DEBUG = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Verification stays mandatory in dev too (the link is printed on the console): with it optional, a
+# sign-up for a taken address must say so, which tells anyone who has an account.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("MENTORA_EMAIL_VERIFICATION", "mandatory")

@@ -3,7 +3,7 @@
 import os
 
 from .base import *
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, LOGGING
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,6 +16,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+# The security log is quiet in tests unless a test listens (caplog.at_level(logging.INFO, "mentora.security")).
+LOGGING["loggers"]["mentora.security"]["level"] = "WARNING"  # type: ignore[index]
 # Connections that channels' database_sync_to_async opens in its worker threads close after each
 # call instead of living on (production keeps them 60 s): none is left to block the test database's
 # teardown on PostgreSQL.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,18 +11,28 @@ from ninja import Router, Schema
 from ninja.security import HttpBearer
 
 from mentora.accounts.models import ApiToken, Membership, User, hash_token
+from mentora.core import security_log
 from mentora.core.api_access import api_user
 
 router = Router(tags=["accounts"])
 
 
+LAST_USED_PRECISION = timedelta(minutes=5)  # "last used" is rewritten at most this often
+
+
 class TokenAuth(HttpBearer):
+    """A personal token that has not expired, of an active user; every use goes to the security log."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
-        if found is None or not found.user.is_active:
+        found = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(token)).first()
+        if found is None:
+            security_log.event("token.refused")
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        security_log.event("token.used", user=found.user, token_id=found.pk)
         return found.user
 
 

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "mentora.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from mentora.accounts import signals  # noqa: F401  (connects the receivers)

@@ -32,4 +32,9 @@ class ImportUploadForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
+    LIFETIMES = [(30, _("30 days")), (90, _("90 days")), (180, _("6 months")), (365, _("1 year"))]
+
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. “HR sync”."))
+    days = forms.TypedChoiceField(label=_("Expires after"), choices=LIFETIMES, coerce=int, initial=90,
+                                  required=False, empty_value=None,
+                                  help_text=_("A token stops working when it expires; create a new one then."))

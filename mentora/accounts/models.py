@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -169,15 +170,27 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def default_token_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.MENTORA_API_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
+
+
 class ApiToken(models.Model):
-    """A personal token for the REST API; only its hash is stored."""
+    """A personal token for the REST API; only its hash is stored. It expires (default 90 days)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -185,11 +198,17 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
         """Create a token and return it with the raw key (shown once, never stored)."""
         raw = "mnt_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[4:12])
+        lifetime = timedelta(days=days or settings.MENTORA_API_TOKEN_DAYS)
+        token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[4:12],
+                                   expires_at=timezone.now() + lifetime)
         return token, raw
 
 

@@ -19,6 +19,7 @@ from mentora.accounts import services
 from mentora.accounts.forms import ApiTokenForm, ImportUploadForm, InviteForm, RoleForm
 from mentora.accounts.imports import apply_people_import, decode_upload, imported_emails, preview_people_csv
 from mentora.accounts.models import ApiToken, Invitation, Membership, PeopleImport, User
+from mentora.core import security_log
 from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
 
@@ -202,7 +203,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     raw_key = None
     if request.method == "POST" and form.is_valid():
-        _token, raw_key = ApiToken.issue(user=user, name=form.cleaned_data["name"])
+        token, raw_key = ApiToken.issue(user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+        security_log.event("token.created", user=user, token_id=token.pk)
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=user)
     return render(request, "accounts/api_tokens.html", {
@@ -214,6 +216,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    security_log.event("token.revoked", user=request.user, token_id=token.pk)
     token.delete()
     messages.success(request, _("Token revoked."))
     return redirect("accounts:api_tokens")

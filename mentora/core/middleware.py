@@ -1,9 +1,10 @@
-"""Request-wide behaviour: input refused at the edge, the viewer's time zone, security headers."""
+"""Request-wide behaviour: a request id, input refused at the edge, the viewer's time zone, security headers."""
 
 from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,13 +13,41 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
+
+from mentora.core import security_log
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self'; media-src 'self' blob: mediastream:; frame-ancestors 'none'; "
     "form-action 'self'; base-uri 'self'; object-src 'none'"
 )
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (the proxy's `X-Request-ID` when it sent a sane one), answer it in
+    `X-Request-ID`, and hold id, client address and path for the security log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = security_log.current.set(security_log.RequestContext(
+            request_id=request_id, ip=request.META.get("REMOTE_ADDR", ""), path=request.path[:300],
+        ))
+        try:
+            response = self.get_response(request)
+        finally:
+            security_log.current.reset(token)
+        response.headers["X-Request-ID"] = request_id
+        return response
 
 
 class TimezoneMiddleware:
@@ -33,7 +62,10 @@ class TimezoneMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy (no inline scripts) and Permissions-Policy on every response."""
+    """Content-Security-Policy (no inline scripts) and Permissions-Policy on every response;
+    `Cache-Control: no-store` on every signed-in page and every API answer (no shared machine's
+    browser or proxy keeps a copy; a view that chose its own caching, such as a photo's, keeps it); a signed-in request answered 403/404 is logged as a denial
+    (forbidden and missing answer the same, so both are logged)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,6 +74,12 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(self), microphone=(self)")
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if (signed_in or request.path.startswith("/api/")) and "Cache-Control" not in response.headers:
+            patch_cache_control(response, no_store=True, private=True)
+        if signed_in and response.status_code in (403, 404):
+            security_log.event("access.denied", user=user, status=response.status_code, method=request.method)
         return response
 
 

@@ -86,7 +86,14 @@ def record_audit_event(
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one entry to the audit log and return it."""
+    """Append one entry to the audit log and return it (security-relevant actions also go to the security log)."""
+    from mentora.core import security_log
+
+    if action in security_log.AUDITED:
+        security_log.event(action, user=actor if getattr(actor, "pk", None) else None,
+                           organization=organization.slug if organization is not None else None,
+                           target_type=target._meta.label_lower if target is not None else None,
+                           target_id=str(target.pk) if target is not None else None)
     return AuditEvent.objects.create(
         organization=organization,
         actor=actor if getattr(actor, "pk", None) else None,

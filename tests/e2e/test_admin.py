@@ -7,8 +7,10 @@ import json
 import re
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mentora.accounts.models import Invitation, User
@@ -16,7 +18,7 @@ from mentora.core.models import Organization
 from mentora.matching.models import MatchRun
 from mentora.profiles.models import DiversityPolicy, Skill
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, screenshot
 from tests.factories import PASSWORD, EnrollmentFactory, MembershipFactory, ProgramFactory
 
 pytestmark = pytest.mark.e2e
@@ -70,10 +72,14 @@ def test_a_member_creates_and_revokes_an_api_token(page: Page, live_server, worl
     login(page, live_server, "member@acme.test")
     page.goto(f"{live_server.url}/account/tokens/")
     page.get_by_label("Token name").fill("HR sync")
+    page.get_by_label("Expires after").select_option(label="30 days")
     page.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").inner_text()
     assert token.startswith("mnt_")
+    expires = (timezone.localdate() + timedelta(days=30)).strftime("%-d %b %Y")
+    expect(page.get_by_role("listitem").filter(has_text="HR sync")).to_contain_text(f"expires {expires}")
     assert_accessible(page)
+    screenshot(page, "api-tokens", phone=True)
     assert api_me(live_server.url, token) == (200, "member@acme.test")  # no cookies: the token alone
     page.get_by_role("button", name=re.compile("Revoke")).click()
     expect(page.get_by_text("Token revoked.")).to_be_visible()

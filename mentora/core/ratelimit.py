@@ -1,0 +1,81 @@
+"""Counting requests against a rate: fixed windows in the cache, shared by every web process.
+
+`hit(key, rate)` counts one event and says how many seconds the caller must wait (0: go ahead).
+The cache is Redis in production and fails open (`mentora.core.cache`): with Redis down every
+event is let through, with a log line, rather than refused — a rate limit protects the service,
+it must never become the outage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+__all__ = ["Rate", "RateLimited", "hit", "peek"]
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` events per `seconds`."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """"30/m", "5/15m", "100/h", "1000/d"."""
+        found = _RATE.match(text)
+        if found is None or int(found[1]) < 1:
+            raise ValueError(f"Not a rate: {text!r} (write it like '30/m' or '5/15m').")
+        return cls(int(found[1]), int(found[2] or 1) * _UNITS[found[3]])
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.seconds}s"
+
+
+class RateLimited(Exception):
+    """Too many events; try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after: int, message: str = "") -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(message or f"Too many requests; try again in {_in_words(self.retry_after)}.")
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes" if minutes < 90 else f"{math.ceil(minutes / 60)} hours"
+
+
+def _window(key: str, rate: Rate, now: float) -> tuple[str, int]:
+    index = int(now // rate.seconds)
+    left = int(rate.seconds - now % rate.seconds) or 1
+    return f"rate:{key}:{rate.seconds}:{index}", left
+
+
+def hit(key: str, rate: Rate, *, now: float | None = None) -> int:
+    """Count one event under `key`; 0 if it fits the rate, else seconds until the window turns."""
+    moment = time.time() if now is None else now
+    name, left = _window(key, rate, moment)
+    cache.add(name, 0, left + 1)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, left + 1)
+        count = 1
+    return 0 if count <= rate.count else left
+
+
+def peek(key: str, rate: Rate, *, now: float | None = None) -> int:
+    """Like `hit` without counting: seconds to wait if the window is already full, else 0."""
+    moment = time.time() if now is None else now
+    name, left = _window(key, rate, moment)
+    return left if int(cache.get(name, 0)) >= rate.count else 0
