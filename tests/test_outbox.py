@@ -276,3 +276,35 @@ def test_the_failed_deliveries_page_does_not_grow_with_rows(world: World, as_adm
     for i in range(20):
         _failed(world, f"Email more {i}", organization=world.org)
     assert count() == small <= 15
+
+
+def test_a_meeting_invite_the_mail_server_refused_for_one_attendee_reaches_each_person_once(
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each attendee's invite is its own outbox entry: retrying the one that failed does not send the
+    others a second copy (they used to be one task looping over the attendees)."""
+    from tests.tasks_for_tests import RefusingEmailBackend
+
+    settings.EMAIL_BACKEND = "tests.tasks_for_tests.RefusingEmailBackend"
+    RefusingEmailBackend.refused = {"mentee@acme.test"}
+    starts_at = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(world.mentor).post(
+                reverse("meetings:book", args=["acme", world.mentorship.pk]),
+                {"starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60,
+                 "channel": "video", "location": "", "agenda": "", "interval_weeks": 0, "count": ""},
+            )
+        assert response.status_code == 302
+        assert [m.to for m in mail.outbox] == [["mentor@acme.test"]]
+        waiting = OutboxEntry.objects.get(status=OutboxStatus.PENDING)
+        assert "mentee@acme.test" in waiting.label and "refused" in waiting.last_error.lower()
+        RefusingEmailBackend.refused = set()
+        fall_due()
+        drain_outbox()
+    finally:
+        RefusingEmailBackend.refused = set()
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@acme.test", "mentor@acme.test"]
+    invite = mail.outbox[-1]
+    assert invite.attachments[0][0] == "invite.ics" and b"BEGIN:VCALENDAR" in invite.attachments[0][1]
+    assert not OutboxEntry.objects.exclude(status=OutboxStatus.DONE).exists()

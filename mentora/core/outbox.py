@@ -18,10 +18,12 @@ retry it. Nothing is dropped silently.
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email.mime.base import MIMEBase
 from typing import Any
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -44,6 +46,7 @@ RUNNING_LEASE = timedelta(minutes=15)
 REDISPATCH_AFTER = timedelta(minutes=10)
 KEEP_DONE_FOR = timedelta(days=7)
 EMAIL_TASK = "mentora.core.tasks.send_email"
+MAX_ATTACHMENT_BYTES = 256 * 1024  # the entry is a database row; bigger files are sent by their own task
 
 
 def enqueue_on_commit(
@@ -74,11 +77,21 @@ def queue_email(message: EmailMessage, *, organization: Organization | None = No
         "reply_to": list(message.reply_to), "headers": dict(message.extra_headers),
         "content_subtype": message.content_subtype,
         "alternatives": [[str(alt[0]), alt[1]] for alt in getattr(message, "alternatives", [])],
+        "attachments": [_stored_attachment(attachment) for attachment in message.attachments],
     }
-    if message.attachments:
-        raise ValueError("queue_email carries no attachments; send those from a task")
     label = label or f"Email to {', '.join(message.to)}: {message.subject}"
     return enqueue_on_commit(send_email, organization=organization, label=label, **payload)
+
+
+def _stored_attachment(attachment: Any) -> list[str]:
+    """(filename, content, mimetype) as JSON: the content in base64. Small files only (calendar invites)."""
+    if isinstance(attachment, MIMEBase):
+        raise ValueError("queue_email carries (filename, content, mimetype) attachments, not MIME parts")
+    filename, content, mimetype = attachment
+    raw = content.encode() if isinstance(content, str) else bytes(content)
+    if len(raw) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"attachment {filename!r} is too large for the outbox ({len(raw)} bytes)")
+    return [filename or "", base64.b64encode(raw).decode("ascii"), mimetype or "application/octet-stream"]
 
 
 def build_email(payload: dict[str, Any]) -> EmailMultiAlternatives:
@@ -91,6 +104,8 @@ def build_email(payload: dict[str, Any]) -> EmailMultiAlternatives:
     message.content_subtype = payload.get("content_subtype") or "plain"
     for content, mimetype in payload.get("alternatives") or []:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in payload.get("attachments") or []:
+        message.attach(filename or None, base64.b64decode(content), mimetype)
     return message
 
 

@@ -7,9 +7,11 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from mentora.core.outbox import queue_email
 from mentora.meetings import ics
 from mentora.meetings.models import Attendee, Meeting
 
@@ -27,8 +29,10 @@ def _zone_of(user_id: int, meeting: Meeting) -> zoneinfo.ZoneInfo:
 @task()
 def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = False, reason: str = "",
                          also: list[int] | None = None) -> int:
-    """Email every attendee an iCalendar invite (REQUEST) or cancellation (CANCEL); return how many.
+    """Queue every attendee an iCalendar invite (REQUEST) or cancellation (CANCEL); return how many.
 
+    Each person's email is its own outbox entry, all queued in one transaction: when the mail server
+    fails for the second attendee, only that email is retried, and the first is not sent twice.
     `also`: more occurrences of the same series that moved with this one (one message for all).
     """
     meeting = Meeting.objects.select_related("mentorship__program__organization", "series", "booked_by").filter(pk=meeting_id).first()
@@ -44,7 +48,7 @@ def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = F
     organizer = ics.Person(f"{booker} via Mentora", from_address or "no-reply@mentora.local")
     calendar = ics.invite_calendar(meeting, method=method, organizer=organizer, attendees=people, whole_series=whole_series,
                                    also=others)
-    sent = 0
+    messages = []
     for seat in seats:
         zone = _zone_of(seat.user_id, meeting)
         local = timezone.localtime(meeting.starts_at, zone)
@@ -69,9 +73,13 @@ def send_meeting_invites(*, meeting_id: int, method: str, whole_series: bool = F
         content_type = f'text/calendar; method={method}; charset="UTF-8"'
         message.attach_alternative(calendar.decode(), content_type)
         message.attach("invite.ics" if method != "CANCEL" else "cancel.ics", calendar, "application/ics")
-        message.send()
-        sent += 1
-    return sent
+        messages.append(message)
+    organization = meeting.mentorship.program.organization
+    with transaction.atomic():
+        for message in messages:
+            queue_email(message, organization=organization,
+                        label=f"Meeting {'cancellation' if method == 'CANCEL' else 'invite'} to {', '.join(message.to)}")
+    return len(messages)
 
 
 @task()
