@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from mentora.messaging.models import Message
 from tests.conftest import World
-from tests.e2e.conftest import VIEWPORT, assert_accessible, login
+from tests.e2e.conftest import VIEWPORT, assert_accessible, login, screenshot
 from tests.e2e.live_asgi import AsgiServer, asgi_server  # noqa: F401 — the fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -98,3 +98,56 @@ def test_a_file_sent_in_the_conversation_appears_live_and_downloads(
     expect(mentee.locator("#chat-error")).to_contain_text("does not match its type")
     assert Message.objects.filter(attachment_name="evil.pdf").count() == 0
     assert_accessible(mentee)
+
+
+# The websocket to the server fails (Redis behind the channel layer down, a proxy that drops
+# upgrades) while window.__liveDown is true: the page's sockets go to a path the server refuses
+# (same origin, so the page's Content-Security-Policy lets the attempt through, as a real one).
+LIVE_DOWN = """
+window.__liveDown = true;
+const RealWebSocket = window.WebSocket;
+window.WebSocket = function (url, protocols) {
+  return new RealWebSocket(window.__liveDown ? url.replace("/ws/", "/ws-down/") : url, protocols);
+};
+window.WebSocket.prototype = RealWebSocket.prototype;
+Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+"""
+
+
+def test_when_live_updates_are_down_the_chat_says_so_still_sends_and_catches_up(
+    browser: Browser, asgi_server: AsgiServer, world: World,  # noqa: F811
+):
+    mentee = open_conversation(browser, asgi_server, "mentee@acme.test", world.mentorship.pk)
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC")
+    context.add_init_script(LIVE_DOWN)
+    mentor = context.new_page()
+    mentor.set_default_timeout(15_000)
+    login(mentor, asgi_server, "mentor@acme.test")
+    mentor.goto(f"{asgi_server.url}/o/acme/mentorships/{world.mentorship.pk}/conversation/")
+
+    notice = mentor.get_by_role("status").filter(has_text="Live updates are paused")
+    expect(notice).to_be_visible(timeout=10_000)  # after 3 s without a connection, not at the first blip
+    expect(notice.get_by_role("link", name="Reload")).to_be_visible()
+    assert_accessible(mentor)
+    screenshot(mentor, "chat-paused", phone=True)
+
+    # Sending still works without the socket: the form posts and the page reloads with the message.
+    mentor.get_by_role("textbox", name="Message").fill("Sent while live updates were down")
+    mentor.get_by_role("button", name="Send").click()
+    expect(mentor.get_by_role("log", name="Messages")).to_contain_text("Sent while live updates were down")
+    expect(mentee.get_by_role("log", name="Messages")).to_contain_text("Sent while live updates were down")
+
+    # The mentee writes while the mentor's page is still cut off: it cannot arrive live...
+    expect(notice).to_be_visible(timeout=10_000)
+    mentee.get_by_role("textbox", name="Message").fill("Got it, thanks!")
+    mentee.get_by_role("button", name="Send").click()
+    expect(mentee.get_by_role("log", name="Messages")).to_contain_text("Got it, thanks!")
+    expect(mentor.get_by_role("log", name="Messages")).not_to_contain_text("Got it, thanks!")
+
+    # ...and when the connection is back, the notice goes and what was missed appears, no reload.
+    mentor.evaluate("window.__liveDown = false")
+    expect(mentor.locator("[data-chat][data-connected=true]")).to_be_attached(timeout=40_000)
+    expect(notice).to_be_hidden()
+    expect(mentor.get_by_role("log", name="Messages")).to_contain_text("Got it, thanks!")
+    assert Message.objects.filter(conversation__mentorship=world.mentorship).count() == 2
+    context.close()
