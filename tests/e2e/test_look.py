@@ -163,3 +163,22 @@ def test_the_availability_grid_works_by_drag_including_the_first_cell_and_by_key
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_role("status")).to_contain_text("Profile saved.")
     assert AvailabilitySlot.objects.filter(profile__membership=world.member).count() >= 3
+
+
+@pytest.mark.parametrize(("path", "row_text"), [
+    ("/o/acme/mentorships/", "Career Growth"),  # as an admin: the organization's list
+    ("/o/acme/people/", "mentor@acme.test"),
+    ("/o/acme/programs/", "Career Growth"),
+])
+def test_on_a_phone_list_tables_become_labelled_cards(page: Page, live_server, world: World, path: str, row_text: str):
+    login(page, live_server, "admin@acme.test")
+    page.goto(f"{live_server.url}{path}")
+    row = page.locator("table.cards-on-phone tbody tr").filter(has_text=row_text).first
+    expect(row).to_be_visible()
+    assert row.evaluate("r => getComputedStyle(r).display") == "table-row"  # a table on the desk
+    page.set_viewport_size(PHONE_VIEWPORT)
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"  # a card on the phone
+    labels = row.evaluate("r => [...r.querySelectorAll('td[data-label]')].map(td => getComputedStyle(td, '::before').content)")
+    assert labels and all(label.strip('"').endswith(": ") for label in labels), labels
+    assert_accessible(page)
+    screenshot(page, "cards-" + path.strip("/").split("/")[-1])
