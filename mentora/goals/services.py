@@ -107,6 +107,8 @@ def add_milestone(*, goal: Goal, title: str, due_on: date) -> Milestone:
 def set_milestone_done(*, milestone: Milestone, done: bool) -> Milestone:
     milestone.done_at = timezone.now() if done else None
     milestone.save(update_fields=["done_at"])
+    if done:  # reaching a milestone means the goal has started (as adding checklist items does)
+        Goal.objects.filter(pk=milestone.goal_id, status=GoalStatus.NOT_STARTED).update(status=GoalStatus.IN_PROGRESS)
     return milestone
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
+from mentora.core.toasts import celebrate
 from mentora.goals import services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
 from mentora.goals.downloads import evidence_file_response
@@ -29,7 +30,7 @@ from mentora.goals.forms import (
     GoalStatusForm,
     MilestoneForm,
 )
-from mentora.goals.models import Goal, Quiz
+from mentora.goals.models import Goal, GoalStatus, Quiz
 from mentora.goals.smart import check_smart
 from mentora.mentorships.access import access_relationship, domain_errors_as_http
 
@@ -127,7 +128,10 @@ def goal_status(request: AuthedRequest, goal_id: int) -> HttpResponse:
     form = GoalStatusForm(request.POST)
     if not form.is_valid():
         return _detail(request, goal, status=UNPROCESSABLE, status_form=form)
+    was = goal.status
     services.set_goal_status(goal=goal, status=form.cleaned_data["status"])
+    if goal.status == GoalStatus.ACHIEVED and was != GoalStatus.ACHIEVED:
+        celebrate(request, _("Goal achieved: %(title)s. Congratulations!") % {"title": goal.title})
     return _back(goal)
 
 
@@ -154,7 +158,13 @@ def milestone_done(request: AuthedRequest, milestone_id: int) -> HttpResponse:
     milestone = access_milestone(request.membership, milestone_id, write=True)
     form = DoneForm(request.POST)
     form.is_valid()
+    was_done = milestone.done_at is not None
     services.set_milestone_done(milestone=milestone, done=bool(form.cleaned_data.get("done")))
+    if milestone.done_at is not None and not was_done:
+        left = milestone.goal.milestones.filter(done_at__isnull=True).count()
+        celebrate(request, (_("Milestone reached: %(title)s. Nice work!") if left else
+                            _("Milestone reached: %(title)s — that was the last one on this goal. Nice work!"))
+                  % {"title": milestone.title})
     return _back(milestone.goal)
 
 

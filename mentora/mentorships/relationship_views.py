@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
+from mentora.core.toasts import celebrate
 from mentora.goals.models import Goal, GoalStatus
 from mentora.mentorships import agreements, safety, sessions
 from mentora.mentorships.access import access_relationship, domain_errors_as_http, member_seat
@@ -96,12 +97,20 @@ def agreement_confirm(request: AuthedRequest, mentorship_id: int) -> HttpRespons
     if agreement is None:
         raise Http404
     agreement.mentorship = mentorship
+    was_in_force = agreements.agreement_state(mentorship).in_force
     try:
         agreements.confirm_agreement(agreement=agreement, membership=membership)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("You confirmed version %(v)s of the agreement.") % {"v": agreement.version})
+        now_in_force = agreements.agreement_state(mentorship).in_force
+        if now_in_force is not None and now_in_force.pk == agreement.pk and was_in_force != now_in_force:
+            celebrate(request, _("Everyone has confirmed: your agreement is in force. Here's to a good start!"))
+        elif now_in_force is not None and now_in_force.pk == agreement.pk:
+            messages.success(request, _("You confirmed version %(v)s of the agreement.") % {"v": agreement.version})
+        else:
+            messages.success(request, _("You confirmed version %(v)s of the agreement. It is in force once everyone has.")
+                             % {"v": agreement.version})
     return redirect("mentorships:agreement", org=membership.organization.slug, mentorship_id=mentorship.pk)
 
 

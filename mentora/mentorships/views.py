@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, access_mentorship, is_mentorship_member, org_view
 from mentora.core.errors import DomainError
+from mentora.core.toasts import celebrate
 from mentora.mentorships import services
 from mentora.mentorships.access import member_seat
 from mentora.mentorships.agreements import AgreementState, agreement_state
@@ -123,5 +124,8 @@ def mentorship_transition(request: AuthedRequest, mentorship_id: int) -> HttpRes
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The mentorship is now %(status)s.") % {"status": MentorshipStatus(to_status).label.lower()})
+        if to_status == MentorshipStatus.COMPLETED:
+            celebrate(request, _("Mentorship completed. Thank you for the time you gave each other — well done!"))
+        else:
+            messages.success(request, _("The mentorship is now %(status)s.") % {"status": MentorshipStatus(to_status).label.lower()})
     return redirect("mentorships:home", org=membership.organization.slug, mentorship_id=mentorship.pk)

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from mentora.goals.models import Milestone
 from mentora.goals.reviews import open_due_reviews
 from tests.conftest import World
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, screenshot
 from tests.relationship_fixtures import PDF_BYTES, goal_of
 
 pytestmark = pytest.mark.e2e
@@ -114,3 +114,17 @@ def test_both_sides_complete_a_milestone_review(page: Page, live_server, world: 
     expect(page.get_by_text("Book a room for a dry run.")).to_be_visible()
     expect(page.get_by_role("button", name="Save my review")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_reaching_the_last_milestone_is_celebrated_warmly_and_calmly(page: Page, live_server, world: World):
+    goal = goal_of(world)
+    Milestone.objects.create(goal=goal, title="Outline ready", due_on=timezone.localdate() + timedelta(days=7))
+    login(page, live_server, "mentee@acme.test")
+    page.goto(f"{live_server.url}/o/acme/goals/{goal.pk}/")
+    page.get_by_role("button", name="Mark reached milestone “Outline ready”").click()
+    toast = page.locator(".message-celebrate")
+    expect(toast).to_contain_text("Milestone reached: Outline ready — that was the last one on this goal. Nice work!")
+    expect(toast.locator("svg.icon-sparkles")).to_be_attached()
+    expect(page.get_by_role("button", name="Reopen milestone “Outline ready”")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "celebration", phone=True)
