@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -152,6 +152,10 @@ class MeetingFigures:
     pair_months: float = 0.0  # months the mentorships ran (to today, or to their end), summed
     logged: int = 0  # sessions logged by the pairs (some outside Mentora's meetings)
     pairs_quiet: int = 0  # active, matched three weeks ago or more, and nothing held for three weeks
+    # The mentorships behind the pair figures (the lists the tiles link to).
+    never_met_ids: frozenset[int] = frozenset()
+    met_last_30_days_ids: frozenset[int] = frozenset()
+    quiet_ids: frozenset[int] = frozenset()
 
     @property
     def held_per_month(self) -> float | None:
@@ -178,6 +182,7 @@ class GoalFigures:
     milestones_done: int
     milestones_on_track: int
     milestones_overdue: int
+    overdue_mentorship_ids: frozenset[int] = frozenset()  # mentorships with an overdue milestone
 
     @property
     def goals_total(self) -> int:
@@ -239,6 +244,15 @@ class LoadFigures:
     full: int
     over: int
     idle: int
+    # The mentors (membership ids) behind the figures, with the places they use and offer.
+    used_by: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def mentors_who(self, which: str) -> frozenset[int]:
+        tests: dict[str, Callable[[int, int], bool]] = {
+            "full": lambda used, places: used == places, "over": lambda used, places: used > places,
+            "idle": lambda used, _places: used == 0}
+        test = tests[which]
+        return frozenset(m for m, (used, places) in self.used_by.items() if test(used, places))
 
     @property
     def used_percent(self) -> int | None:
@@ -436,6 +450,10 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
     ran_days = sum(max(0, (min(row["ended_on"] or today, today) - row["start"]).days)
                    for row in mentorships.values() if row["status"] != MentorshipStatus.PROPOSED and row["start"])
     since_30, since_21 = today - timedelta(days=30), today - timedelta(days=21)
+    never_met = frozenset(pk for pk in active_pairs if first_session(pk) is None)
+    met_30 = frozenset(pk for pk in active_pairs if (last := last_session(pk)) and last >= since_30)
+    quiet = frozenset(pk for pk in active_pairs if mentorships[pk]["start"] and mentorships[pk]["start"] <= since_21
+                      and not ((last := last_session(pk)) and last >= since_21))
     meetings = MeetingFigures(
         pairs=len(mentorships),
         booked=sum(row["n_booked"] for row in meeting_rows.values()),
@@ -444,11 +462,9 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         missed=sum(row["n_missed"] for row in meeting_rows.values()),
         cancelled=sum(row["n_cancelled"] for row in meeting_rows.values()),
         upcoming=sum(row["n_upcoming"] for row in meeting_rows.values()),
-        pairs_never_met=sum(1 for pk in active_pairs if first_session(pk) is None),
-        pairs_met_last_30_days=sum(1 for pk in active_pairs if (last := last_session(pk)) and last >= since_30),
-        pair_months=round(ran_days / 30.44, 2),
-        pairs_quiet=sum(1 for pk in active_pairs if mentorships[pk]["start"] and mentorships[pk]["start"] <= since_21
-                        and not ((last := last_session(pk)) and last >= since_21)),
+        pairs_never_met=len(never_met), pairs_met_last_30_days=len(met_30),
+        pair_months=round(ran_days / 30.44, 2), pairs_quiet=len(quiet),
+        never_met_ids=never_met, met_last_30_days_ids=met_30, quiet_ids=quiet,
     )
 
     goal_counts = dict(Goal.objects.filter(mentorship__in=scope_ids).order_by().values_list("status").annotate(n=Count("pk")))
@@ -458,9 +474,11 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         on_track=Count("pk", filter=Q(done_at__isnull=True, due_on__gte=today) & live_goal),
         overdue=Count("pk", filter=Q(done_at__isnull=True, due_on__lt=today) & live_goal),
     )
+    overdue = frozenset(Milestone.objects.filter(Q(goal__mentorship__in=scope_ids, done_at__isnull=True, due_on__lt=today)
+                                                 & live_goal).order_by().values_list("goal__mentorship_id", flat=True).distinct())
     goals = GoalFigures(goals={status: goal_counts.get(status, 0) for status in GoalStatus.values},
                         milestones_done=milestones["done"], milestones_on_track=milestones["on_track"],
-                        milestones_overdue=milestones["overdue"])
+                        milestones_overdue=milestones["overdue"], overdue_mentorship_ids=overdue)
 
     trend, check_in_answers, going_well = _trend(scope_ids, first_joined.values(), now=now, today=today)
     evaluations = _evaluations(scope_ids)
@@ -647,6 +665,7 @@ def _load(program: Program, members: list[Row], mentorships: dict[int, Row],
         mentors=len(capacity), places=sum(places.values()), used=sum(used.values()),
         full=sum(1 for m in capacity if used[m] == places[m]), over=sum(1 for m in capacity if used[m] > places[m]),
         idle=sum(1 for m in capacity if used[m] == 0),
+        used_by={m: (used[m], places[m]) for m in capacity},
     )
 
 

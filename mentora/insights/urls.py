@@ -10,6 +10,7 @@ urlpatterns = [
     path("insights/", views.organization_insights, name="organization"),
     path("programs/<int:program_id>/insights/", views.program_insights_page, name="program"),
     path("programs/<int:program_id>/insights/people/", views.program_people, name="people"),
+    path("programs/<int:program_id>/insights/behind/<slug:key>/", views.program_behind, name="behind"),
     path("programs/<int:program_id>/insights/people/message/", views.people_message, name="people_message"),
     path("programs/<int:program_id>/insights/at-risk/", risk_views.at_risk, name="at_risk"),
     path("programs/<int:program_id>/insights/nudge/", risk_views.nudge, name="nudge"),

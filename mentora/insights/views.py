@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +19,10 @@ from django.views.decorators.http import require_POST
 from mentora.accounts.models import Membership
 from mentora.core.access import AuthedRequest, access_program, org_view
 from mentora.core.errors import DomainError
+from mentora.matching.suggestions import responsiveness_summary
 from mentora.programs.models import Program
 
+from .behind import FIGURES
 from .charts import column_chart, line_chart
 from .health import Filters, FunnelStep, ProgramInsights, filter_options, program_insights
 from .messages import DEFAULT_PEOPLE_MESSAGE, MAX_RECIPIENTS, message_people, people_recipients
@@ -77,6 +81,7 @@ def program_insights_page(request: AuthedRequest, program_id: int) -> HttpRespon
     return render(request, "insights/program.html", report_context(request.membership, program) | {
         "program": program, "insights": insights, "filters": filters, "options": options,
         "charts": _charts(insights), "query": filters.as_query(),
+        "responsiveness": responsiveness_summary(program),
         "group_tables": [(_("By department"), insights.by_department, "department"),
                          (_("By site"), insights.by_location, "location")],
     })
@@ -94,6 +99,33 @@ def _people_behind(program: Program, query: QueryDict) -> tuple[FunnelStep, bool
     step = insights.funnel[steps[key]]
     stopped = query.get("stopped") == "1" and steps[key] > 0
     return step, stopped, step.stopped if stopped else step.people, filters
+
+
+@org_view(role="coordinator")
+def program_behind(request: AuthedRequest, program_id: int, key: str) -> HttpResponse:
+    """The mentorships or mentors behind one tile figure (same filters, same computation)."""
+    from mentora.mentorships.models import Mentorship, MentorshipMember
+
+    program = access_program(request.membership, program_id, manage=True)
+    figure = FIGURES.get(key)
+    if figure is None:
+        raise Http404
+    options = filter_options(program)
+    filters = Filters.from_query(request.GET, options)
+    insights = program_insights(program, filters=filters, options=options)
+    ids = figure.ids(insights)
+    rows: QuerySet[Any]
+    if figure.kind == "mentors":
+        rows = Membership.objects.filter(pk__in=ids).select_related("user", "profile").order_by("user__full_name", "pk")
+    else:
+        members = MentorshipMember.objects.filter(left_at__isnull=True).select_related("membership__user", "membership__profile")
+        rows = (Mentorship.objects.filter(pk__in=ids).prefetch_related(Prefetch("members", queryset=members))
+                .order_by("started_on", "pk"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "insights/behind.html", {
+        "program": program, "figure": figure, "key": key, "page": page, "count": len(ids),
+        "places": {str(mentor): seats for mentor, seats in insights.load.used_by.items()}, "filters": filters, "query": filters.as_query(),
+    })
 
 
 @org_view(role="coordinator")

@@ -108,48 +108,85 @@ class Responsiveness:
     median_message_reply_hours: float | None = None
 
 
+@dataclass(frozen=True)
+class ResponsivenessSummary:
+    """The program's mentors at a glance: typical times over every answer, not per mentor."""
+
+    mentors: int  # mentors who received a request or a message
+    median_request_hours: float | None
+    median_reply_hours: float | None
+    expired: int  # requests that expired unanswered
+    slow: int  # mentors whose typical message reply takes longer than SLOW_REPLY_HOURS
+
+    SLOW_REPLY_HOURS = 72
+
+
 def mentor_responsiveness(program: Program) -> list[Responsiveness]:
     """Per mentor: requests received, answered, expired, and the median time to answer (hours)."""
+    return _responsiveness(program)[0]
+
+
+def responsiveness_summary(program: Program) -> ResponsivenessSummary:
+    rows, request_waits, reply_waits = _responsiveness(program)
+    return ResponsivenessSummary(
+        mentors=len(rows), median_request_hours=_median(request_waits), median_reply_hours=_median(reply_waits),
+        expired=sum(row.expired for row in rows),
+        slow=sum(1 for row in rows if (row.median_message_reply_hours or 0) > ResponsivenessSummary.SLOW_REPLY_HOURS),
+    )
+
+
+def _median(values: list[float]) -> float | None:
     import statistics
 
+    return round(statistics.median(values), 1) if values else None
+
+
+def _responsiveness(program: Program) -> tuple[list[Responsiveness], list[float], list[float]]:
+    """Per-mentor rows, slowest first, and every request and message wait (hours) of the program (3 queries)."""
     rows: dict[int, list[Any]] = {}
     for mentor_id, status, created_at, responded_at in MentorshipRequest.objects.filter(program=program).values_list(
         "mentor_id", "status", "created_at", "responded_at"
     ):
         rows.setdefault(mentor_id, []).append((status, created_at, responded_at))
     replies = _message_reply_hours(program)
-    result = []
+    result, all_request_waits = [], []
     for mentor_id in sorted(set(rows) | set(replies)):
         requests = rows.get(mentor_id, [])
         waits = [(r - c).total_seconds() / 3600 for _s, c, r in requests if r is not None]
-        reply_waits = replies.get(mentor_id, [])
+        all_request_waits += waits
         result.append(Responsiveness(
             mentor_id=mentor_id, received=len(requests), answered=len(waits),
             expired=sum(1 for s, _c, r in requests if s == RequestStatus.EXPIRED and r is None),
-            median_hours=round(statistics.median(waits), 1) if waits else None,
-            median_message_reply_hours=round(statistics.median(reply_waits), 1) if reply_waits else None,
+            median_hours=_median(waits), median_message_reply_hours=_median(replies.get(mentor_id, [])),
         ))
-    return sorted(result, key=lambda row: (-row.expired, -(row.median_hours or 0), row.mentor_id))
+    result.sort(key=lambda row: (-row.expired, -(row.median_hours or 0), row.mentor_id))
+    return result, all_request_waits, [wait for waits in replies.values() for wait in waits]
 
 
 def _message_reply_hours(program: Program) -> dict[int, list[float]]:
     """Per mentor (membership id): hours between a message to them and their next reply, in the
-    program's conversations. Only timestamps are read, never message contents."""
+    program's conversations. Only timestamps are read, never message contents.
+
+    One pass over the messages, each checked against the guides *of its own conversation* (one or
+    a circle's facilitator), so the cost grows with messages, not messages × mentors.
+    """
     from mentora.mentorships.models import MentorshipMember
     from mentora.messaging.models import Message
 
-    mentor_user_to_member = {
-        user_id: member_id for member_id, user_id in MentorshipMember.objects.filter(
-            program=program, role__in=["mentor", "facilitator"]
-        ).values_list("membership_id", "membership__user_id")
-    }
+    guides: dict[int, list[tuple[int, int]]] = {}  # mentorship id -> [(user id, membership id)]
+    for mentorship_id, member_id, user_id in MentorshipMember.objects.filter(
+        program=program, role__in=["mentor", "facilitator"]
+    ).values_list("mentorship_id", "membership_id", "membership__user_id"):
+        guides.setdefault(mentorship_id, []).append((user_id, member_id))
     waits: dict[int, list[float]] = {}
     waiting_since: dict[tuple[int, int], Any] = {}
-    messages = Message.objects.filter(conversation__mentorship__program=program).order_by("conversation_id", "created_at")
-    for conversation_id, author_id, created_at in messages.values_list("conversation_id", "author_id", "created_at"):
-        for mentor_user, member_id in mentor_user_to_member.items():
-            key = (conversation_id, mentor_user)
-            if author_id == mentor_user:
+    messages = (Message.objects.filter(conversation__mentorship__program=program)
+                .order_by("conversation_id", "created_at")
+                .values_list("conversation_id", "conversation__mentorship_id", "author_id", "created_at"))
+    for conversation_id, mentorship_id, author_id, created_at in messages.iterator(chunk_size=5000):
+        for guide_user, member_id in guides.get(mentorship_id, ()):
+            key = (conversation_id, guide_user)
+            if author_id == guide_user:
                 started = waiting_since.pop(key, None)
                 if started is not None:
                     waits.setdefault(member_id, []).append((created_at - started).total_seconds() / 3600)

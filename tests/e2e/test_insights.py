@@ -159,3 +159,27 @@ def test_a_coordinator_imports_hr_events_and_reads_outcomes_as_an_association(pa
     assert HrEvent.objects.count() == 4
     assert_accessible(page)
     screenshot(page, "insights-outcomes", phone=True)
+
+
+def test_a_tile_figure_opens_the_list_behind_it(page: Page, live_server, world: World):
+    history = lived_in(world)
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/")
+    tile = page.get_by_role("region", name="Mentors' places")
+    tile.get_by_role("link", name="— see who").last.click()  # "Nobody to mentor yet"
+    expect(page.get_by_role("heading", name="Mentors with nobody to mentor yet")).to_be_visible()
+    expect(page.locator(".people-list")).to_contain_text("places taken")
+    assert_accessible(page)
+    page.get_by_role("link", name="How Returners 2026 is going").click()
+
+    page.get_by_role("region", name="Meetings").get_by_role("link", name="— see which").first.click()
+    expect(page.get_by_role("heading", name="Active mentorships that met in the last 30 days")).to_be_visible()
+    rows = page.get_by_role("table", name="Active mentorships that met in the last 30 days").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "insights-behind", phone=True)
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    page.goto(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/")
+    expect(page.get_by_role("region", name="Mentors' responsiveness")).to_contain_text("Typical answer to a request")

@@ -53,3 +53,16 @@ def in_days(days: float | None) -> str:
         return gettext("the same day")
     shown = round(days) if days >= 10 or abs(days - round(days)) < 0.05 else round(days, 1)
     return ngettext("%(n)s day", "%(n)s days", 1 if shown == 1 else 2) % {"n": shown}
+
+
+@register.filter
+def hours_in_words(hours: float | None) -> str:
+    """`{{ 0.4|hours_in_words }}` → "under an hour"; 5.2 → "5 hours"; 50 → "2 days"."""
+    if hours is None:
+        return ""
+    if hours < 1:
+        return gettext("under an hour")
+    if hours < 48:
+        shown = round(hours)
+        return ngettext("%(n)s hour", "%(n)s hours", shown) % {"n": shown}
+    return in_days(hours / 24)
