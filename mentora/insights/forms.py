@@ -58,3 +58,13 @@ class NudgeForm(forms.Form):
             return validate_message(message)
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
+
+
+class SendAtForm(forms.Form):
+    """When a message to the people behind a figure should go (the writer's own clock)."""
+
+    send_at = forms.DateTimeField(
+        label=_("Send on"), input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In your time zone. You can cancel it until then."),
+    )

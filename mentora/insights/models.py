@@ -100,3 +100,39 @@ class HrEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.membership_id} on {self.occurred_on}"
+
+
+class ScheduledStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ScheduledMessage(models.Model):
+    """A message to the people behind a figure, written now and sent at `send_at` (by the periodic
+    `insights.send_scheduled_messages`), unless cancelled first. The recipients are fixed when it is
+    written: the people the coordinator previewed."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(max_length=2000)
+    recipients = models.ManyToManyField("accounts.Membership", related_name="+")
+    label = models.CharField(max_length=200, help_text=_("Who it is for, in words (the figure it came from)."))
+    send_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ScheduledStatus.choices, default=ScheduledStatus.SCHEDULED)
+    sent_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["send_at", "pk"]
+        indexes = [models.Index(fields=["status", "send_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ScheduledStatus.values), name="scheduled_message_status_valid"),
+            models.CheckConstraint(condition=~Q(message=""), name="scheduled_message_not_empty"),
+            models.CheckConstraint(condition=Q(status="scheduled") | Q(finished_at__isnull=False),
+                                   name="scheduled_message_finished_when_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message for {self.label} at {self.send_at:%Y-%m-%d %H:%M}"

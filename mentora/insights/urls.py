@@ -12,6 +12,8 @@ urlpatterns = [
     path("programs/<int:program_id>/insights/people/", views.program_people, name="people"),
     path("programs/<int:program_id>/insights/behind/<slug:key>/", views.program_behind, name="behind"),
     path("programs/<int:program_id>/insights/people/message/", views.people_message, name="people_message"),
+    path("programs/<int:program_id>/insights/scheduled/<int:scheduled_id>/cancel/", views.scheduled_cancel,
+         name="scheduled_cancel"),
     path("programs/<int:program_id>/insights/at-risk/", risk_views.at_risk, name="at_risk"),
     path("programs/<int:program_id>/insights/nudge/", risk_views.nudge, name="nudge"),
     path("programs/<int:program_id>/insights/retrospective/", retrospective_views.program_retrospective,

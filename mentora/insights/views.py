@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,12 +22,22 @@ from mentora.accounts.models import Membership
 from mentora.core.access import AuthedRequest, access_program, org_view
 from mentora.core.errors import DomainError
 from mentora.matching.suggestions import responsiveness_summary
+from mentora.notifications.services import opted_out_of_email
 from mentora.programs.models import Program
 
 from .behind import FIGURES
 from .charts import column_chart, line_chart
+from .forms import SendAtForm
 from .health import Filters, FunnelStep, ProgramInsights, filter_options, program_insights
-from .messages import DEFAULT_PEOPLE_MESSAGE, MAX_RECIPIENTS, message_people, people_recipients
+from .messages import (
+    DEFAULT_PEOPLE_MESSAGE,
+    MAX_RECIPIENTS,
+    cancel_scheduled,
+    message_people,
+    people_recipients,
+    schedule_message,
+)
+from .models import ScheduledMessage, ScheduledStatus
 from .report_views import report_context
 from .rollup import organization_rollup
 
@@ -82,6 +94,8 @@ def program_insights_page(request: AuthedRequest, program_id: int) -> HttpRespon
         "program": program, "insights": insights, "filters": filters, "options": options,
         "charts": _charts(insights), "query": filters.as_query(),
         "responsiveness": responsiveness_summary(program),
+        "scheduled": list(ScheduledMessage.objects.filter(program=program, status=ScheduledStatus.SCHEDULED)
+                          .select_related("created_by").annotate(n=Count("recipients")).order_by("send_at")[:20]),
         "group_tables": [(_("By department"), insights.by_department, "department"),
                          (_("By site"), insights.by_location, "location")],
     })
@@ -128,6 +142,20 @@ def program_behind(request: AuthedRequest, program_id: int, key: str) -> HttpRes
     })
 
 
+@require_POST
+@org_view(role="coordinator")
+def scheduled_cancel(request: AuthedRequest, program_id: int, scheduled_id: int) -> HttpResponse:
+    program = access_program(request.membership, program_id, manage=True)
+    scheduled = ScheduledMessage.objects.filter(pk=scheduled_id, program=program).select_related("program__organization").first()
+    if scheduled is None:
+        raise Http404
+    if cancel_scheduled(scheduled=scheduled, cancelled_by=request.user):
+        messages.success(request, _("Cancelled: that message will not be sent."))
+    else:
+        messages.error(request, _("That message has already gone out (or was cancelled)."))
+    return redirect(reverse("insights:program", args=[program.organization.slug, program.pk]) + "#scheduled-h")
+
+
 @org_view(role="coordinator")
 def program_people(request: AuthedRequest, program_id: int) -> HttpResponse:
     """The people behind one funnel figure: those who reached a step, or who stopped just before it."""
@@ -150,14 +178,29 @@ def people_message(request: AuthedRequest, program_id: int) -> HttpResponse:
     step, stopped, people, filters = _people_behind(program, request.POST)
     members = list(Membership.objects.filter(pk__in=people).select_related("user").order_by("user__full_name", "pk"))
     message = request.POST.get("message", "")
+    scheduling = request.POST.get("confirm") == "schedule"
+    tomorrow_nine = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    when = SendAtForm(request.POST) if scheduling else SendAtForm(initial={"send_at": tomorrow_nine})
     context = {"program": program, "step": step, "stopped": stopped, "filters": filters, "query": filters.as_query(),
-               "message": message, "count": len(members)}
+               "message": message, "count": len(members), "when": when,
+               "in_app_only": len(opted_out_of_email(m.user_id for m in members))}
+    back = {"step": step.key, **filters.as_query(), **({"stopped": "1"} if stopped else {})}
     try:
+        if scheduling:
+            if not when.is_valid():
+                raise DomainError(_("Choose the date and time to send it."), field="send_at")
+            label = (_("Not yet: %(step)s") % {"step": step.label}) if stopped else str(step.label)
+            scheduled = schedule_message(program=program, memberships=members, message=message, label=label,
+                                         send_at=when.cleaned_data["send_at"], created_by=request.user)
+            messages.success(request, ngettext(
+                "Scheduled: your message goes to %(n)d person on %(when)s. You can cancel it until then.",
+                "Scheduled: your message goes to %(n)d people on %(when)s. You can cancel it until then.", len(members),
+            ) % {"n": len(members), "when": date_format(timezone.localtime(scheduled.send_at), "DATETIME_FORMAT")})
+            return redirect(reverse("insights:program", args=[program.organization.slug, program.pk]) + "#scheduled-h")
         if request.POST.get("confirm") == "yes":
             sent = message_people(program=program, memberships=members, message=message, sent_by=request.user)
             messages.success(request, ngettext("Your message went to %(n)d person.", "Your message went to %(n)d people.",
                                                sent) % {"n": sent})
-            back = {"step": step.key, **filters.as_query(), **({"stopped": "1"} if stopped else {})}
             return redirect(reverse("insights:people", args=[program.organization.slug, program.pk]) + "?" + urlencode(back))
         recipients = people_recipients(program=program, memberships=members, message=message)
     except DomainError as error:

@@ -42,3 +42,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+#: Kinds a person may choose not to receive by email (they still arrive in Mentora): messages a
+#: coordinator writes to many people at once. Everything about a person's own mentorship (requests,
+#: decisions, meetings, agreements) is always emailed.
+COORDINATOR_MESSAGE_KINDS = frozenset({"program.message", "nudge"})
+
+
+class NotificationPreference(models.Model):
+    """A person's choice about optional emails (no row: the defaults)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    coordinator_messages_by_email = models.BooleanField(
+        default=True, help_text="Email messages and nudges from program coordinators (they always appear in Mentora).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"

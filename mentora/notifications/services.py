@@ -10,7 +10,7 @@ from django.utils import timezone
 from mentora.accounts.models import User
 from mentora.core.models import Organization
 from mentora.core.outbox import enqueue_on_commit
-from mentora.notifications.models import Notification
+from mentora.notifications.models import COORDINATOR_MESSAGE_KINDS, Notification, NotificationPreference
 
 
 def notify(
@@ -36,11 +36,26 @@ def notify(
     if email and created:
         from mentora.notifications.tasks import email_notification
 
+        unwanted = opted_out_of_email([n.recipient_id for n in created]) if kind in COORDINATOR_MESSAGE_KINDS else set()
         for notification in created:
+            if notification.recipient_id in unwanted:
+                continue  # they asked for these in Mentora only
             enqueue_on_commit(email_notification, organization=organization,
                               label=f"Email to {notification.recipient.email}: {notification.title}"[:300],
                               notification_id=notification.pk)
     return created
+
+
+def opted_out_of_email(user_ids: Iterable[int]) -> set[int]:
+    """Of these people, those who asked not to get coordinators' messages by email (1 query)."""
+    return set(NotificationPreference.objects.filter(user_id__in=list(user_ids), coordinator_messages_by_email=False)
+               .values_list("user_id", flat=True))
+
+
+def set_coordinator_messages_by_email(*, user: User, by_email: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"coordinator_messages_by_email": by_email})
+    return preference
 
 
 def mark_read(*, user: User, organization: Organization, notification_ids: Iterable[int] | None = None) -> int:

@@ -183,3 +183,35 @@ def test_a_tile_figure_opens_the_list_behind_it(page: Page, live_server, world: 
 
     page.goto(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/")
     expect(page.get_by_role("region", name="Mentors' responsiveness")).to_contain_text("Typical answer to a request")
+
+
+def test_a_coordinator_schedules_a_message_sees_it_waiting_and_cancels_it(page: Page, live_server, world: World):
+    history = lived_in(world)
+    waiting = history.program.enrollments.get(membership__profile__department="Legal").membership
+    login(page, live_server, "coord@acme.test")
+    page.goto(f"{live_server.url}/o/acme/programs/{history.program.pk}/insights/people/?step=matched&stopped=1")
+    page.get_by_text("Write to this person").click()
+    page.get_by_role("button", name="Preview").click()
+    later = page.get_by_role("group", name="Or send it later")
+    send_at = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0)
+    later.get_by_label("Send on").fill(send_at.strftime("%Y-%m-%dT%H:%M"))
+    assert_accessible(page)
+    later.get_by_role("button", name="Schedule it").click()
+    expect(page.locator(".messages")).to_contain_text("Scheduled: your message goes to 1 person")
+    waiting_list = page.get_by_role("region", name="Messages waiting to go")
+    expect(waiting_list).to_contain_text("to 1 person (Not yet: Matched)")
+    assert_accessible(page)
+    waiting_list.get_by_role("button", name="Cancel").click()
+    expect(page.locator(".messages")).to_contain_text("Cancelled: that message will not be sent.")
+    expect(page.get_by_role("region", name="Messages waiting to go")).to_have_count(0)
+    page.context.clear_cookies()
+
+    # The person it was for chooses to read coordinators' messages in Mentora only.
+    login(page, live_server, waiting.user.email)
+    page.goto(f"{live_server.url}/o/acme/notifications/")
+    choices = page.get_by_role("region", name="What comes by email")
+    choices.get_by_label("Messages and nudges from program coordinators").uncheck()
+    choices.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("reach you here only, without email")
+    expect(page.get_by_label("Messages and nudges from program coordinators")).not_to_be_checked()
+    assert_accessible(page)
