@@ -29,6 +29,11 @@ def test_a_coordinator_nudges_two_quiet_pairs_and_the_mentee_sees_it(page: Page,
     assert_accessible(page)
     screenshot(page, "at-risk-pairs", phone=True)
 
+    select_all = page.get_by_role("checkbox", name="Select all shown")
+    select_all.check()  # every pair shown, then back to none (bulk-select.js)
+    expect(page.locator("[data-selected-count]")).to_contain_text("pairs selected.")
+    select_all.uncheck()
+    expect(page.locator("[data-selected-count]")).to_have_text("")
     page.get_by_label("Select Lea Martin, Sam Okafor").check()
     page.get_by_label("Select Priya Nair, Jon Berg").check()
     expect(page.locator("[data-selected-count]")).to_have_text("2 pairs selected.")
