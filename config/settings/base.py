@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentora.accounts.middleware.SessionTimeoutMiddleware",
+    "mentora.core.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -201,6 +202,12 @@ MENTORA_SESSION_MAX_DAYS = float(os.environ.get("MENTORA_SESSION_MAX_DAYS", "14"
 SESSION_COOKIE_AGE = int(MENTORA_SESSION_MAX_DAYS * 86400)
 # API tokens expire (a person picks 30-365 days when creating one; this is the default).
 MENTORA_API_TOKEN_DAYS = int(os.environ.get("MENTORA_API_TOKEN_DAYS", "90"))
+# Writes people could flood, per person (mentora/core/ratelimit.py): "N/window", window s/m/h/d
+# with an optional multiple ("5/15m"); MENTORA_RATE_LIMIT_<ACTION>="" turns one off.
+MENTORA_RATE_LIMITS = {
+    action: os.environ.get(f"MENTORA_RATE_LIMIT_{action.upper()}", default)
+    for action, default in {"message": "30/m", "request": "20/d", "invitation": "200/h", "upload": "60/h"}.items()
+}
 ACCOUNT_ADAPTER = "mentora.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"

@@ -16,6 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+MENTORA_RATE_LIMITS = {}  # type: ignore[var-annotated]  # tests that check a limit set their own
 # The security log is quiet in tests unless a test listens (caplog.at_level(logging.INFO, "mentora.security")).
 LOGGING["loggers"]["mentora.security"]["level"] = "WARNING"  # type: ignore[index]
 # Connections that channels' database_sync_to_async opens in its worker threads close after each

@@ -18,6 +18,7 @@ from mentora.accounts.models import Invitation, Membership, Role, User
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import Organization, record_audit_event
 from mentora.core.outbox import enqueue_on_commit
+from mentora.core.ratelimit import limit
 from mentora.profiles.models import Profile
 
 
@@ -75,6 +76,7 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
         raise DomainError(_("Choose a valid role."), field="role")
     if Membership.objects.filter(organization=organization, user__email__iexact=email, is_active=True).exists():
         raise Conflict(_("%(email)s is already a member.") % {"email": email}, field="email")
+    limit("invitation", invited_by)
     return _create_invitation(organization=organization, email=email, role=role, invited_by=invited_by)
 
 

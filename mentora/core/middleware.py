@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
-from mentora.core import security_log
+from mentora.core import ratelimit, security_log
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -47,6 +47,29 @@ class RequestContextMiddleware:
         finally:
             security_log.current.reset(token)
         response.headers["X-Request-ID"] = request_id
+        return response
+
+
+class RateLimitMiddleware:
+    """A write refused by `mentora.core.ratelimit.limit` answers 429 with Retry-After, whichever view
+    caught the error: a form shown again with the message (422) becomes 429; a redirect back with the
+    message keeps its 302 (the browser flow) and gains the Retry-After header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        waits: list[int] = []
+        token = ratelimit.refusals.set(waits)
+        try:
+            response = self.get_response(request)
+        finally:
+            ratelimit.refusals.reset(token)
+        if waits:
+            response["Retry-After"] = str(max(waits))
+            if response.status_code == 422:
+                response.status_code = 429
+                response.reason_phrase = "Too Many Requests"
         return response
 
 

@@ -1,6 +1,9 @@
 """Counting requests against a rate: fixed windows in the cache, shared by every web process.
 
 `hit(key, rate)` counts one event and says how many seconds the caller must wait (0: go ahead).
+`limit(action, user)` is what services call before a write people could flood (messages, mentoring
+requests, invitations, uploads): it counts against `MENTORA_RATE_LIMITS[action]` per person and
+raises `RateLimited` — a DomainError answered 429 with `Retry-After` by the API and the views.
 The cache is Redis in production and fails open (`mentora.core.cache`): with Redis down every
 event is let through, with a log line, rather than refused — a rate limit protects the service,
 it must never become the outage.
@@ -8,14 +11,21 @@ it must never become the outage.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_lazy
 
-__all__ = ["Rate", "RateLimited", "hit", "peek"]
+from mentora.core import security_log
+from mentora.core.errors import DomainError
+
+__all__ = ["ACTIONS", "Rate", "RateLimited", "hit", "limit", "peek"]
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -40,12 +50,44 @@ class Rate:
         return f"{self.count}/{self.seconds}s"
 
 
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """Too many events; try again in `retry_after` seconds."""
+
+    status_code = 429
 
     def __init__(self, retry_after: int, message: str = "") -> None:
         self.retry_after = max(1, retry_after)
         super().__init__(message or f"Too many requests; try again in {_in_words(self.retry_after)}.")
+
+
+#: What each limited action is, in the words of the refusal.
+ACTIONS: dict[str, Any] = {  # lazily translated
+    "message": gettext_lazy("You are sending messages faster than Mentora allows"),
+    "request": gettext_lazy("You have sent as many mentoring requests as Mentora allows for now"),
+    "invitation": gettext_lazy("You have sent as many invitations as Mentora allows for now"),
+    "upload": gettext_lazy("You have uploaded as many files as Mentora allows for now"),
+}
+
+
+#: Set per request by `RateLimitMiddleware`: the waits of the refusals during the request, so the
+#: response says 429 and Retry-After whatever view caught the error (a list, mutated, so a view run
+#: in another thread's copy of the context still reports back).
+refusals: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("mentora_rate_refusals", default=None)
+
+
+def limit(action: str, user: Any) -> None:
+    """Count one `action` by `user`; raise RateLimited when it is over the configured rate."""
+    text = (getattr(settings, "MENTORA_RATE_LIMITS", {}) or {}).get(action)
+    if not text or getattr(user, "pk", None) is None:
+        return
+    wait = hit(f"{action}:{user.pk}", Rate.parse(text))
+    if wait:
+        security_log.event("ratelimit.refused", user=user, action=action, wait_seconds=wait)
+        waits = refusals.get()
+        if waits is not None:
+            waits.append(wait)
+        raise RateLimited(wait, gettext("%(what)s; try again in %(when)s.") % {
+            "what": ACTIONS.get(action, gettext("Too many requests")), "when": _in_words(max(1, wait))})
 
 
 def _in_words(seconds: int) -> str:

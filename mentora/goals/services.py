@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.models import Membership
 from mentora.core.errors import DomainError
+from mentora.core.ratelimit import limit
 from mentora.goals.files import content_matches, evidence_kind
 from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalComment, GoalStatus, Milestone
 from mentora.mentorships.models import MemberRole, Mentorship, SessionLog
@@ -148,6 +149,7 @@ def add_evidence(*, goal: Goal, author: Membership, url: str = "", note: str = "
         raise DomainError(_("Keep the note under %(n)d characters.") % {"n": EVIDENCE_NOTE_MAX}, field="note")
     evidence = Evidence(goal=goal, author=author, url=url.strip(), note=note.strip())
     if upload is not None:
+        limit("upload", author.user)
         evidence.content_type = check_evidence_file(upload)
         evidence.file_name = Path(upload.name or "evidence").name[-255:]
         evidence.size = upload.size

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import Membership
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import record_audit_event
+from mentora.core.ratelimit import limit
 from mentora.matching.models import MatchingSettings, MentorshipRequest, RequestStatus
 from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.mentorships.services import create_mentorship
@@ -49,6 +50,7 @@ def send_request(
     open_count = MentorshipRequest.objects.open().filter(program=program, mentee=mentee).count()
     if open_count >= matching.max_open_requests:
         raise Conflict(_("You can have at most %(n)d open requests. Withdraw one or wait for answers.") % {"n": matching.max_open_requests})
+    limit("request", mentee.user)
     try:
         with transaction.atomic():
             request = MentorshipRequest.objects.create(

@@ -17,6 +17,7 @@ from mentora.accounts.models import User
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import Organization, record_audit_event
 from mentora.core.outbox import enqueue_on_commit
+from mentora.core.ratelimit import limit
 from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.messaging import realtime
 from mentora.messaging.models import (
@@ -101,8 +102,10 @@ def post_message(*, conversation: Conversation, author: User, body: str = "", at
         raise DomainError(_("Write a message or attach a file."), field="body")
     if len(body) > 8000:
         raise DomainError(_("Messages can be up to 8000 characters."), field="body")
+    limit("message", author)
     message = Message(conversation=conversation, author=author, body=body)
     if attachment is not None:
+        limit("upload", author)
         name, content_type = check_attachment(attachment)
         message.attachment_name, message.attachment_type, message.attachment_size = name, content_type, attachment.size or 0
         message.attachment.save(name, attachment, save=False)

@@ -15,6 +15,7 @@ from mentora.accounts.models import User
 from mentora.core.errors import DomainError, NotAllowed
 from mentora.core.images import process_image
 from mentora.core.models import Organization, record_audit_event
+from mentora.core.ratelimit import limit
 from mentora.profiles.availability import cells_to_slots
 from mentora.profiles.diversity import ATTRIBUTES_BY_KEY
 from mentora.profiles.models import (
@@ -160,6 +161,8 @@ PHOTO_SIZE = 256
 @transaction.atomic
 def set_profile_photo(*, profile: Profile, upload: UploadedFile | None) -> Profile:
     """Replace the profile's photo with ``upload`` (checked, cropped square, ≤ 256 px), or remove it (None)."""
+    if upload is not None:
+        limit("upload", profile.membership.user)
     processed = process_image(upload, max_width=PHOTO_SIZE, max_height=PHOTO_SIZE, square=True) if upload else None
     old_name = profile.photo.name if profile.photo else ""
     if processed is not None:
