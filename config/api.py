@@ -15,6 +15,7 @@ from mentora.matching.api import router as matching_router
 from mentora.meetings.api import router as meetings_router
 from mentora.mentorships.api import router as mentorships_router
 from mentora.messaging.api import router as messaging_router
+from mentora.privacy.api import router as privacy_router
 from mentora.profiles.api import router as profiles_router
 from mentora.programs.api import router as programs_router
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
 )
 api.add_router("/", accounts_router)
+api.add_router("/", privacy_router)
 api.add_router("/", profiles_router)
 api.add_router("/", programs_router)
 api.add_router("/", matching_router)

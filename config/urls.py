@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("mentora.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("mentora.accounts.urls")),
+    path("", include("mentora.privacy.urls")),
     path("o/<slug:org>/", include("mentora.profiles.urls")),
     path("o/<slug:org>/", include("mentora.programs.urls")),
     path("o/<slug:org>/", include("mentora.mentorships.urls")),

@@ -119,3 +119,21 @@ def test_a_coordinator_compares_two_runs_side_by_side(page: Page, live_server, w
     expect(page.get_by_role("table", name="Side by side")).to_be_visible()
     expect(page.get_by_role("columnheader", name=f"#{second.pk}")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_member_downloads_everything_mentora_holds_about_them(page: Page, live_server, world: World):
+    import zipfile
+
+    login(page, live_server, "member@acme.test")
+    page.get_by_role("link", name="Your data").click()
+    expect(page.get_by_role("heading", name="Your data", level=1)).to_be_visible()
+    expect(page.get_by_role("region", name="What is not, and why")).to_contain_text("protects the person who did")
+    assert_accessible(page)
+    screenshot(page, "your-data", phone=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download my data").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("mentora-my-data-") and download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as bundle:
+        document = json.loads(bundle.read("data.json"))
+    assert document["account"]["email"] == "member@acme.test"

@@ -1,0 +1,26 @@
+"""Your data: what Mentora holds about you, and the download of all of it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from .export import POLICY, Exclude
+from .services import export_for
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    not_included = sorted({policy.reason for policy in POLICY.values() if isinstance(policy, Exclude)})
+    return render(request, "privacy/my_data.html", {"not_included": not_included})
+
+
+@require_POST
+@login_required
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    name, content = export_for(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
