@@ -34,12 +34,31 @@ class CapacityExhausted(Conflict):
     """The mentor has no free place left in this program."""
 
 
+class LoadCapReached(CapacityExhausted):
+    """The mentor is at the program's cap on mentees across all programs."""
+
+
 class AlreadyMatched(Conflict):
     """The mentee (or peer) already has an open mentorship in this program."""
 
 
 def claim_seat(*, program: Program, membership: Membership) -> None:
-    """Take one of the mentor's places with a conditional UPDATE (safe under concurrency)."""
+    """Take one of the mentor's places with a conditional UPDATE (safe under concurrency).
+
+    With a cross-program load cap on the program's matching settings, the mentor's enrolments in
+    every program are locked first (in id order, so two claims cannot deadlock) and their places
+    taken counted: a request accepted in one program and a run published in another cannot both
+    take the last place under the cap. (SQLite runs IMMEDIATE transactions, so there writers queue.)
+    """
+    from mentora.matching.models import MatchingSettings  # matching builds on mentorships, not the reverse
+
+    cap = MatchingSettings.objects.filter(program=program).values_list("mentor_load_cap", flat=True).first()
+    if cap is not None:
+        everywhere = list(Enrollment.objects.select_for_update().filter(membership=membership, role=EnrollmentRole.MENTOR)
+                          .order_by("pk").values_list("assigned", flat=True))
+        if sum(everywhere) >= cap:
+            raise LoadCapReached(_("%(name)s already mentors %(n)d people across programs, the most this program allows.")
+                                 % {"name": membership.user.display_name, "n": sum(everywhere)})
     claimed = Enrollment.objects.filter(
         program=program, membership=membership, role=EnrollmentRole.MENTOR, status=EnrollmentStatus.APPROVED,
         assigned__lt=F("capacity"),
@@ -168,5 +187,5 @@ def _tell_about_transition(mentorship: Mentorship, transition: MentorshipTransit
                body=transition.reason, url=url, dedupe_key=f"transition:{transition.pk}:coordinators")
 
 
-__all__ = ["OPEN_STATUSES", "AlreadyMatched", "CapacityExhausted", "claim_seat", "create_mentorship",
+__all__ = ["OPEN_STATUSES", "AlreadyMatched", "CapacityExhausted", "LoadCapReached", "claim_seat", "create_mentorship",
            "release_seat", "transition_mentorship"]
