@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.api_access import api_membership
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.feedback import services
 from mentora.feedback.models import AssessmentPhase, CheckIn, Feedback, FeedbackKind, SelfAssessment
 from mentora.goals.models import Goal, Milestone
@@ -129,7 +130,8 @@ def _next_phase(mentorship: Mentorship, membership: Membership) -> str | None:
     return next((p for p in (AssessmentPhase.START, AssessmentPhase.END) if p not in mine), None)
 
 
-@router.get("/orgs/{org}/check-ins", response=list[CheckInOut], summary="My check-ins, newest first")
+@router.get("/orgs/{org}/check-ins", response={200: list[CheckInOut], **READ_ERRORS},
+            summary="My check-ins, newest first")
 @paginate(LimitOffsetPagination)
 def my_check_ins(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -138,7 +140,7 @@ def my_check_ins(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     return [_check_in_out(c) for c in check_ins]
 
 
-@router.post("/orgs/{org}/check-ins/{check_in_id}/answer", response=CheckInOut,
+@router.post("/orgs/{org}/check-ins/{check_in_id}/answer", response={200: CheckInOut, **WRITE_ERRORS},
              summary="Answer one of my check-ins (once)")
 def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: CheckInAnswerIn) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -149,7 +151,7 @@ def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: C
     return _check_in_out(services.answer_check_in(check_in=check_in, **payload.dict()))
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response=list[FeedbackOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={200: list[FeedbackOut], **READ_ERRORS},
             summary="Feedback and kudos I gave or received (coordinators: all of the mentorship's)")
 @paginate(LimitOffsetPagination)
 def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
@@ -159,7 +161,7 @@ def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> list[di
     return [_feedback_out(entry, membership) for entry in entries[:500]]
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut, **WRITE_ERRORS},
              summary="Give feedback or kudos to another member (members)")
 def feedback_create(request: HttpRequest, org: str, mentorship_id: int, payload: FeedbackIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -187,7 +189,7 @@ def feedback_create(request: HttpRequest, org: str, mentorship_id: int, payload:
     return Status(201, _feedback_out(entry, membership))
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response=SelfAssessmentsOut,
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={200: SelfAssessmentsOut, **READ_ERRORS},
             summary="Self-assessments of the mentorship's mentees, and what I can rate now")
 def self_assessments(request: HttpRequest, org: str, mentorship_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -199,7 +201,7 @@ def self_assessments(request: HttpRequest, org: str, mentorship_id: int) -> dict
             "assessments": [_assessment_out(a) for a in assessments]}
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={201: SelfAssessmentOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={201: SelfAssessmentOut, **WRITE_ERRORS},
              summary="Rate myself at the start or the end (mentees and peers)")
 def self_assessment_create(request: HttpRequest, org: str, mentorship_id: int,
                            payload: SelfAssessmentIn) -> Status[dict[str, Any]]:

@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from mentora.accounts.models import Membership
 from mentora.core.access import access_program
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import services
 from mentora.matching.models import MatchRun, MentorshipRequest
@@ -97,14 +98,16 @@ def _request_out(r: MentorshipRequest) -> dict[str, Any]:
             "status": r.status, "message": r.message, "mentor_reply": r.mentor_reply}
 
 
-@router.get("/orgs/{org}/programs/{program_id}/match-runs", response=list[RunOut], summary="Matching runs (coordinators)")
+@router.get("/orgs/{org}/programs/{program_id}/match-runs", response={200: list[RunOut], **READ_ERRORS},
+            summary="Matching runs (coordinators)")
 @paginate(LimitOffsetPagination)
 def list_runs(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
     return [_run_out(run) for run in MatchRun.objects.filter(program=program)[:50]]
 
 
-@router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut}, summary="Start a matching run")
+@router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut, **WRITE_ERRORS},
+             summary="Start a matching run")
 def create_run(request: HttpRequest, org: str, program_id: int) -> Status[dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
     return Status(202, _run_out(services.start_match_run(program=program, started_by=api_user(request))))
@@ -118,12 +121,13 @@ def _api_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> Ma
     return run
 
 
-@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}", response=RunDetailOut, summary="A run with its proposals")
+@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}", response={200: RunDetailOut, **READ_ERRORS},
+            summary="A run with its proposals")
 def get_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, Any]:
     return _run_out(_api_run(request, org, program_id, run_id), detail=True)
 
 
-@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response=dict[str, list[int]],
+@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response={200: dict[str, list[int]], **WRITE_ERRORS},
              summary="Publish a run (all or nothing, idempotent)")
 def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, list[int]]:
     run = _api_run(request, org, program_id, run_id)
@@ -131,7 +135,8 @@ def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dic
     return {"mentorship_ids": [m.pk for m in created]}
 
 
-@router.get("/orgs/{org}/programs/{program_id}/suggestions", response=list[SuggestionOut], summary="My mentor suggestions")
+@router.get("/orgs/{org}/programs/{program_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS},
+            summary="My mentor suggestions")
 @paginate(LimitOffsetPagination)
 def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -146,7 +151,8 @@ def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict
              "free_places": s.free_places, "explanation": s.explanation} for s in ranked]
 
 
-@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut}, summary="Ask a mentor")
+@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut, **WRITE_ERRORS},
+             summary="Ask a mentor")
 def create_request(request: HttpRequest, org: str, program_id: int, payload: RequestIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
@@ -158,7 +164,8 @@ def create_request(request: HttpRequest, org: str, program_id: int, payload: Req
     return Status(201, _request_out(created))
 
 
-@router.get("/orgs/{org}/requests", response=list[RequestOut], summary="Requests I sent or received")
+@router.get("/orgs/{org}/requests", response={200: list[RequestOut], **READ_ERRORS},
+            summary="Requests I sent or received")
 @paginate(LimitOffsetPagination)
 def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -168,7 +175,8 @@ def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
     return [_request_out(r) for r in found]
 
 
-@router.post("/orgs/{org}/requests/{request_id}/respond", response=RequestOut, summary="Accept, decline or ask (the mentor)")
+@router.post("/orgs/{org}/requests/{request_id}/respond", response={200: RequestOut, **WRITE_ERRORS},
+             summary="Accept, decline or ask (the mentor)")
 def respond(request: HttpRequest, org: str, request_id: int, payload: RespondIn) -> dict[str, Any]:
     membership = api_membership(request, org)
     found = MentorshipRequest.objects.filter(pk=request_id, mentor=membership).first()

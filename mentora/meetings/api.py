@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDateTime
 from mentora.meetings import services
 from mentora.meetings.access import access_meeting, access_member_mentorship
@@ -70,7 +71,7 @@ class CancelIn(Schema):
     whole_series: bool = False
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response=list[FreeSlotOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response={200: list[FreeSlotOut], **READ_ERRORS},
             summary="Common free slots of a mentorship's members")
 @paginate(LimitOffsetPagination)
 def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 4, duration_minutes: int = 60) -> list[Any]:
@@ -80,7 +81,7 @@ def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 
                                     duration_minutes=duration_minutes)
 
 
-@router.get("/orgs/{org}/meetings", response=list[MeetingOut], summary="My upcoming meetings")
+@router.get("/orgs/{org}/meetings", response={200: list[MeetingOut], **READ_ERRORS}, summary="My upcoming meetings")
 @paginate(LimitOffsetPagination)
 def my_meetings(request: HttpRequest, org: str) -> list[Meeting]:
     membership = api_membership(request, org)
@@ -88,7 +89,8 @@ def my_meetings(request: HttpRequest, org: str) -> list[Meeting]:
                 .filter(mentorship__program__organization=membership.organization).order_by("starts_at")[:200])
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/meetings", response={201: MeetingOut}, summary="Book a meeting")
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/meetings", response={201: MeetingOut, **WRITE_ERRORS},
+             summary="Book a meeting")
 def book_meeting(request: HttpRequest, org: str, mentorship_id: int, payload: MeetingIn) -> Status[Meeting]:
     mentorship = access_member_mentorship(api_membership(request, org), mentorship_id)
     meeting = services.book_meeting(
@@ -99,7 +101,7 @@ def book_meeting(request: HttpRequest, org: str, mentorship_id: int, payload: Me
     return Status(201, meeting)
 
 
-@router.post("/orgs/{org}/meetings/{meeting_id}/move", response=list[MeetingOut],
+@router.post("/orgs/{org}/meetings/{meeting_id}/move", response={200: list[MeetingOut], **WRITE_ERRORS},
              summary="Move a meeting (and, with following, the later meetings of its series)")
 def move_meeting(request: HttpRequest, org: str, meeting_id: int, payload: MoveIn) -> list[Meeting]:
     meeting = access_meeting(api_membership(request, org), meeting_id)
@@ -109,7 +111,8 @@ def move_meeting(request: HttpRequest, org: str, meeting_id: int, payload: MoveI
     return [moved, *services.following_occurrences(moved)] if payload.following else [moved]
 
 
-@router.post("/orgs/{org}/meetings/{meeting_id}/cancel", response=list[MeetingOut], summary="Cancel a meeting")
+@router.post("/orgs/{org}/meetings/{meeting_id}/cancel", response={200: list[MeetingOut], **WRITE_ERRORS},
+             summary="Cancel a meeting")
 def cancel_meeting(request: HttpRequest, org: str, meeting_id: int, payload: CancelIn) -> list[Meeting]:
     meeting = access_meeting(api_membership(request, org), meeting_id)
     return services.cancel_meeting(meeting=meeting, cancelled_by=api_user(request), reason=payload.reason,
