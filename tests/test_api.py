@@ -86,3 +86,16 @@ def test_session_writes_need_the_csrf_token(world):
     client.force_login(world.member.user)
     response = client.patch("/api/orgs/acme/profile", data=json.dumps({"headline": "x"}), content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_form_body_sent_to_a_json_operation_is_a_400_not_a_500(world, as_coordinator):
+    """The edge guard reads form bodies (to refuse control characters); an operation that takes JSON
+    then could not read the body again and answered 500 (RawPostDataException)."""
+    url = f"/api/orgs/acme/enrollments/{world.mentee_enrollment.pk}/decision"
+    multipart = as_coordinator.post(url, {"decision": "approve"})  # the test client's default: multipart
+    urlencoded = as_coordinator.post(url, "decision=approve", content_type="application/x-www-form-urlencoded")
+    for response in (multipart, urlencoded):
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith("Cannot parse request body")
+    world.mentee_enrollment.refresh_from_db()
+    assert world.mentee_enrollment.status == "applied"
