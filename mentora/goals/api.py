@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.api_input import ObjectIn
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
@@ -176,11 +177,11 @@ class ChecklistItemIn(Schema):
     milestone_id: int | None = None
 
 
-class DoneIn(Schema):
+class DoneIn(ObjectIn):
     done: bool = True
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(ObjectIn):
     url: str = Field("", max_length=500)
     note: str = Field("", max_length=4000)
 

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_input import ObjectIn
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDateTime
 from mentora.meetings import services
@@ -66,7 +67,7 @@ class MoveIn(Schema):
     following: bool = Field(False, description="Also move the later meetings of the series by the same wall-clock shift.")
 
 
-class CancelIn(Schema):
+class CancelIn(ObjectIn):
     reason: str = Field("", max_length=2000)
     whole_series: bool = False
 

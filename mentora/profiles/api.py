@@ -12,6 +12,7 @@ from pydantic import field_validator
 
 from mentora.core.access import access_member
 from mentora.core.api_access import api_membership
+from mentora.core.api_input import ObjectIn
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.errors import DomainError
 from mentora.profiles import services
@@ -56,7 +57,7 @@ class ProfileOut(Schema):
     completeness: int
 
 
-class ProfileIn(Schema):
+class ProfileIn(ObjectIn):
     headline: str | None = Field(None, max_length=160)
     bio: str | None = Field(None, max_length=4000)
     department: str | None = Field(None, max_length=120)
