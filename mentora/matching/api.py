@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from mentora.accounts.models import Membership
 from mentora.core.access import access_program
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_input import ObjectIn
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import services
@@ -50,6 +51,28 @@ class RunOut(Schema):
 
 class RunDetailOut(RunOut):
     matches: list[ProposalOut]
+
+
+class PublishSummaryOut(Schema):
+    run_id: int
+    status: str
+    kind: str = Field(..., description="What each created mentorship is: pair, peer or circle.")
+    mentorships: int = Field(..., description="How many mentorships (pairs, peer pairs or circles) publishing creates.")
+    people_notified: int = Field(..., description="How many people are told, in the app and by email.")
+    notified_member_ids: list[int] = Field(..., description="Who is told: everyone in a created mentorship.")
+    unmatched: int = Field(..., description="How many people stay unmatched; they are not notified.")
+    already_matched_member_ids: list[int] = Field(..., description=(
+        "Publishing replaces nothing: it adds mentorships and ends none. These people already have an open "
+        "mentorship in the program, so publishing is refused until theirs ends (or the run leaves them out)."))
+    confirmation: str = Field(..., description="Send it back to publish; it goes stale as soon as the run changes.")
+
+
+class PublishIn(ObjectIn):
+    confirmation: str = Field("", max_length=64, description="The `confirmation` of the publish summary (GET).")
+
+
+class PublishedOut(Schema):
+    mentorship_ids: list[int]
 
 
 class SuggestionOut(Schema):
@@ -127,11 +150,31 @@ def get_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> dic
     return _run_out(_api_run(request, org, program_id, run_id), detail=True)
 
 
-@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response={200: dict[str, list[int]], **WRITE_ERRORS},
-             summary="Publish a run (all or nothing, idempotent)")
-def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, list[int]]:
+PUBLISH_STEPS = ("Publishing is irreversible, so it takes two steps, like the page: GET this address for the summary "
+                 "of what publishing will do and its `confirmation`, then POST that `confirmation` back. A POST "
+                 "without it, with a wrong one, or after the run changed (a pin, a removal, a swap) answers 409 "
+                 "and changes nothing; GET the summary again.")
+
+
+@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response={200: PublishSummaryOut, **READ_ERRORS},
+            summary="What publishing a run will do, and the confirmation to publish it", description=PUBLISH_STEPS)
+def publish_summary(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, Any]:
     run = _api_run(request, org, program_id, run_id)
-    created = services.publish_run(run=run, published_by=api_user(request))
+    preview = services.preview_publish(run)
+    return {"run_id": run.pk, "status": run.status, "kind": preview.kind, "mentorships": preview.mentorships,
+            "people_notified": preview.people_notified, "notified_member_ids": list(preview.notified_member_ids),
+            "unmatched": preview.unmatched, "already_matched_member_ids": list(preview.already_matched_member_ids),
+            "confirmation": preview.token}
+
+
+@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish",
+             response={200: PublishedOut, **WRITE_ERRORS},
+             summary="Publish a run with the summary's confirmation (all or nothing, idempotent)", description=PUBLISH_STEPS)
+def publish(request: HttpRequest, org: str, program_id: int, run_id: int,
+            payload: PublishIn | None = None) -> dict[str, list[int]]:
+    run = _api_run(request, org, program_id, run_id)
+    confirmation = payload.confirmation if payload is not None else ""
+    created = services.publish_run(run=run, published_by=api_user(request), confirmation=confirmation)
     return {"mentorship_ids": [m.pk for m in created]}
 
 
