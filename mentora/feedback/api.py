@@ -11,10 +11,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.api_access import api_membership
+from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.feedback import services
 from mentora.feedback.models import AssessmentPhase, CheckIn, Feedback, FeedbackKind, SelfAssessment
@@ -132,12 +133,12 @@ def _next_phase(mentorship: Mentorship, membership: Membership) -> str | None:
 
 @router.get("/orgs/{org}/check-ins", response={200: list[CheckInOut], **READ_ERRORS},
             summary="My check-ins, newest first")
-@paginate(LimitOffsetPagination)
-def my_check_ins(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@paginate(Pages)
+def my_check_ins(request: HttpRequest, org: str) -> Rows[CheckIn, dict[str, Any]]:
     membership = api_membership(request, org)
     check_ins = CheckIn.objects.filter(respondent=membership, sent_at__isnull=False,
-                                       mentorship__program__organization=membership.organization)[:200]
-    return [_check_in_out(c) for c in check_ins]
+                                       mentorship__program__organization=membership.organization)
+    return Rows(check_ins, _check_in_out)
 
 
 @router.post("/orgs/{org}/check-ins/{check_in_id}/answer", response={200: CheckInOut, **WRITE_ERRORS},
@@ -153,12 +154,12 @@ def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: C
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={200: list[FeedbackOut], **READ_ERRORS},
             summary="Feedback and kudos I gave or received (coordinators: all of the mentorship's)")
-@paginate(LimitOffsetPagination)
-def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Feedback, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
     entries = Feedback.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user")
-    return [_feedback_out(entry, membership) for entry in entries[:500]]
+    return Rows(entries, lambda entry: _feedback_out(entry, membership))
 
 
 @router.post("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut, **WRITE_ERRORS},

@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership
 from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
@@ -228,10 +229,10 @@ def _relationship(request: HttpRequest, org: str, mentorship_id: int, *, write: 
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/goals", response={200: list[GoalOut], **READ_ERRORS},
             summary="A mentorship's goals with progress")
-@paginate(LimitOffsetPagination)
-def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Goal, dict[str, Any]]:
     _membership, mentorship = _relationship(request, org, mentorship_id)
-    return [_goal_out(goal) for goal in Goal.objects.filter(mentorship=mentorship).with_progress()]
+    return Rows(Goal.objects.filter(mentorship=mentorship).with_progress(), _goal_out)
 
 
 @router.post("/orgs/{org}/mentorships/{mentorship_id}/goals", response={201: GoalDetailOut, **WRITE_ERRORS},

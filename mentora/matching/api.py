@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.access import access_program
 from mentora.core.api_access import api_membership, api_user
 from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import services
@@ -123,10 +124,10 @@ def _request_out(r: MentorshipRequest) -> dict[str, Any]:
 
 @router.get("/orgs/{org}/programs/{program_id}/match-runs", response={200: list[RunOut], **READ_ERRORS},
             summary="Matching runs (coordinators)")
-@paginate(LimitOffsetPagination)
-def list_runs(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def list_runs(request: HttpRequest, org: str, program_id: int) -> Rows[MatchRun, dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
-    return [_run_out(run) for run in MatchRun.objects.filter(program=program)[:50]]
+    return Rows(MatchRun.objects.filter(program=program), _run_out)
 
 
 @router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut, **WRITE_ERRORS},
@@ -180,7 +181,7 @@ def publish(request: HttpRequest, org: str, program_id: int, run_id: int,
 
 @router.get("/orgs/{org}/programs/{program_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS},
             summary="My mentor suggestions")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
@@ -209,13 +210,13 @@ def create_request(request: HttpRequest, org: str, program_id: int, payload: Req
 
 @router.get("/orgs/{org}/requests", response={200: list[RequestOut], **READ_ERRORS},
             summary="Requests I sent or received")
-@paginate(LimitOffsetPagination)
-def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@paginate(Pages)
+def list_requests(request: HttpRequest, org: str) -> Rows[MentorshipRequest, dict[str, Any]]:
     membership = api_membership(request, org)
     from django.db.models import Q
 
-    found = MentorshipRequest.objects.filter(Q(mentee=membership) | Q(mentor=membership))
-    return [_request_out(r) for r in found]
+    found = MentorshipRequest.objects.filter(Q(mentee=membership) | Q(mentor=membership)).order_by("-created_at", "-pk")
+    return Rows(found, _request_out)
 
 
 @router.post("/orgs/{org}/requests/{request_id}/respond", response={200: RequestOut, **WRITE_ERRORS},

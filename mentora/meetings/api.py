@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership, api_user
 from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDateTime
 from mentora.meetings import services
@@ -74,7 +76,7 @@ class CancelIn(ObjectIn):
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response={200: list[FreeSlotOut], **READ_ERRORS},
             summary="Common free slots of a mentorship's members")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 4, duration_minutes: int = 60) -> list[Any]:
     mentorship = access_member_mentorship(api_membership(request, org), mentorship_id)
     start = (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
@@ -83,11 +85,11 @@ def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 
 
 
 @router.get("/orgs/{org}/meetings", response={200: list[MeetingOut], **READ_ERRORS}, summary="My upcoming meetings")
-@paginate(LimitOffsetPagination)
-def my_meetings(request: HttpRequest, org: str) -> list[Meeting]:
+@paginate(Pages)
+def my_meetings(request: HttpRequest, org: str) -> QuerySet[Meeting]:
     membership = api_membership(request, org)
-    return list(Meeting.objects.for_user(api_user(request)).upcoming()
-                .filter(mentorship__program__organization=membership.organization).order_by("starts_at")[:200])
+    return (Meeting.objects.for_user(api_user(request)).upcoming()
+            .filter(mentorship__program__organization=membership.organization).order_by("starts_at", "pk"))
 
 
 @router.post("/orgs/{org}/mentorships/{mentorship_id}/meetings", response={201: MeetingOut, **WRITE_ERRORS},

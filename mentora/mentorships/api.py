@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals.models import Goal
@@ -184,17 +185,17 @@ def agreement_confirm(request: HttpRequest, org: str, mentorship_id: int, versio
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/sessions", response={200: list[SessionLogOut], **READ_ERRORS},
             summary="Session logs with the notes you may read (shared ones, and your own private ones)")
-@paginate(LimitOffsetPagination)
-def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> Rows[SessionLog, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
     visible_notes = Note.objects.visible_to(membership).select_related("author__user")
     logs = (SessionLog.objects.filter(mentorship=mentorship)
-            .prefetch_related(Prefetch("notes", queryset=visible_notes, to_attr="visible_notes"))[:500])
-    return [{"id": log.pk, "logged_by_id": log.logged_by_id, "held_on": log.held_on,
-             "duration_minutes": log.duration_minutes, "channel": log.channel, "topics": log.topics,
-             "next_steps": log.next_steps, "notes": [_note_out(n) for n in log.visible_notes]}  # type: ignore[attr-defined]
-            for log in logs]
+            .prefetch_related(Prefetch("notes", queryset=visible_notes, to_attr="visible_notes")))
+    return Rows(logs, lambda log: {
+        "id": log.pk, "logged_by_id": log.logged_by_id, "held_on": log.held_on,
+        "duration_minutes": log.duration_minutes, "channel": log.channel, "topics": log.topics,
+        "next_steps": log.next_steps, "notes": [_note_out(n) for n in log.visible_notes]})  # type: ignore[attr-defined]
 
 
 @router.post("/orgs/{org}/mentorships/{mentorship_id}/sessions", response={201: SessionLogOut, **WRITE_ERRORS},
@@ -218,12 +219,11 @@ def session_log_create(request: HttpRequest, org: str, mentorship_id: int, paylo
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/notes", response={200: list[NoteOut], **READ_ERRORS},
             summary="Notes you may read: shared notes, and your own private ones — never anyone else's")
-@paginate(LimitOffsetPagination)
-def note_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def note_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Note, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
-    notes = Note.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user")[:1000]
-    return [_note_out(n) for n in notes]
+    return Rows(Note.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user"), _note_out)
 
 
 @router.post("/orgs/{org}/mentorships/{mentorship_id}/notes", response={201: NoteOut, **WRITE_ERRORS},

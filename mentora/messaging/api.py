@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_pages import Pages
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.markdown import render_markdown
 from mentora.messaging import services
@@ -48,7 +49,7 @@ def _out(message: Message, blocked: set[int]) -> dict[str, Any]:
 
 @router.get("/orgs/{org}/mentorships/{mentorship_id}/messages", response={200: list[MessageOut], **READ_ERRORS},
             summary="A conversation's messages (members only), newest last")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_messages(request: HttpRequest, org: str, mentorship_id: int, before: int | None = None) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     conversation = access_conversation(membership, mentorship_id)

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.access import access_enrollment, access_program, visible_programs
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.programs import services
@@ -112,7 +113,7 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
 
 
 @router.get("/orgs/{org}/programs", response={200: list[ProgramOut], **READ_ERRORS}, summary="Programs I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_programs(request: HttpRequest, org: str) -> list[Program]:
     membership = api_membership(request, org)
     programs = list(visible_programs(membership).order_by("-starts_on", "name"))
@@ -139,10 +140,10 @@ def get_program(request: HttpRequest, org: str, program_id: int) -> Program:
 
 @router.get("/orgs/{org}/programs/{program_id}/enrollments", response={200: list[EnrollmentOut], **READ_ERRORS},
             summary="A program's enrolments (coordinators)")
-@paginate(LimitOffsetPagination)
-def list_enrollments(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def list_enrollments(request: HttpRequest, org: str, program_id: int) -> Rows[Enrollment, dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
-    return [_enrollment_out(e) for e in program.enrollments.select_related("membership__user").order_by("pk")]
+    return Rows(program.enrollments.select_related("membership__user").order_by("pk"), _enrollment_out)
 
 
 @router.post("/orgs/{org}/programs/{program_id}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS},
@@ -159,10 +160,11 @@ def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -
 
 
 @router.get("/orgs/{org}/enrollments/mine", response={200: list[EnrollmentOut], **READ_ERRORS}, summary="My enrolments")
-@paginate(LimitOffsetPagination)
-def my_enrollments(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@paginate(Pages)
+def my_enrollments(request: HttpRequest, org: str) -> Rows[Enrollment, dict[str, Any]]:
     membership = api_membership(request, org)
-    return [_enrollment_out(e) for e in Enrollment.objects.filter(membership=membership).select_related("membership__user")]
+    return Rows(Enrollment.objects.filter(membership=membership).select_related("membership__user").order_by("pk"),
+                _enrollment_out)
 
 
 @router.post("/orgs/{org}/enrollments/{enrollment_id}/decision", response={200: EnrollmentOut, **WRITE_ERRORS},
