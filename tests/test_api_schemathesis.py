@@ -24,7 +24,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -181,6 +181,14 @@ def test_chains_of_calls_answer_as_documented(seeded: dict[int, int]) -> None:
     """Stateful: what one call creates (a program, a goal, a meeting…) feeds the next call."""
 
     class SeededWorkflow(schema.as_state_machine()):  # type: ignore[misc]
+        # Each scenario starts from the same seeded database: Hypothesis replays scenarios to
+        # shrink a failure, and one that found another's leftovers would take another path.
+        def setup(self) -> None:
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+
         def before_call(self, case: Any) -> None:
             _swap_stand_ins(case, seeded)
 
