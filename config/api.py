@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -48,3 +49,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(RawPostDataException)
+def on_form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form body (urlencoded or multipart) sent to an operation that takes JSON: the edge guard has
+    # read it as a form (to refuse control characters), so it cannot be read again — and it is not
+    # JSON anyway. The same 400 as any body that does not parse, instead of a 500.
+    return api.create_response(request, {"detail": "Cannot parse request body: this operation takes JSON "
+                                                   "(Content-Type: application/json)."}, status=400)

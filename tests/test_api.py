@@ -86,3 +86,44 @@ def test_session_writes_need_the_csrf_token(world):
     client.force_login(world.member.user)
     response = client.patch("/api/orgs/acme/profile", data=json.dumps({"headline": "x"}), content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_form_body_sent_to_a_json_operation_is_a_400_not_a_500(world, as_coordinator):
+    """The edge guard reads form bodies (to refuse control characters); an operation that takes JSON
+    then could not read the body again and answered 500 (RawPostDataException)."""
+    url = f"/api/orgs/acme/enrollments/{world.mentee_enrollment.pk}/decision"
+    multipart = as_coordinator.post(url, {"decision": "approve"})  # the test client's default: multipart
+    urlencoded = as_coordinator.post(url, "decision=approve", content_type="application/x-www-form-urlencoded")
+    for response in (multipart, urlencoded):
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith("Cannot parse request body")
+    world.mentee_enrollment.refresh_from_db()
+    assert world.mentee_enrollment.status == "applied"
+
+
+def test_lists_page_through_every_row_at_most_100_at_a_time(world, as_mentee, as_coordinator):
+    """Lists used to be cut short before paging (check-ins at 200, runs at 50): `count` was wrong and
+    the rows past the cut could not be reached. Now counts and pages come from the database."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from mentora.feedback.models import CheckIn
+    from mentora.matching.models import MatchRun, MatchRunStatus
+
+    CheckIn.objects.bulk_create(
+        CheckIn(mentorship=world.mentorship, respondent=world.mentee, sequence=n, sent_at=timezone.now(),
+                due_on=date(2026, 1, 1) + timedelta(days=n)) for n in range(1, 206))
+    MatchRun.objects.bulk_create(MatchRun(program=world.program, status=MatchRunStatus.DONE) for _ in range(55))
+
+    first = as_mentee.get("/api/orgs/acme/check-ins?limit=100").json()
+    assert first["count"] == 205 and len(first["items"]) == 100
+    last = as_mentee.get("/api/orgs/acme/check-ins?limit=100&offset=200").json()
+    assert [c["sequence"] for c in last["items"]] == [5, 4, 3, 2, 1]  # newest due first, to the very end
+    assert as_mentee.get("/api/orgs/acme/check-ins?limit=101").status_code == 422  # the cap is a hard one
+    assert as_mentee.get("/api/orgs/acme/check-ins?offset=1000000000").json() == {"items": [], "count": 205}
+    # Past what a database slice takes (64 bits) it was a 500 ("bigint out of range" on PostgreSQL).
+    assert as_mentee.get(f"/api/orgs/acme/check-ins?offset={10**20}").status_code == 422
+
+    runs = as_coordinator.get(f"/api/orgs/acme/programs/{world.program.pk}/match-runs?offset=50").json()
+    assert runs["count"] == 55 and len(runs["items"]) == 5

@@ -151,3 +151,83 @@ def test_the_confirmation_pages_run_a_fixed_number_of_queries(world, as_coordina
     bigger = run_now(program, world.coordinator.user)
     assert bigger.matches.count() > first.matches.count()
     assert _queries(as_coordinator, reverse("matching:run_publish", args=["acme", program.pk, bigger.pk])) == small_publish
+
+
+# --- Publishing through the API: the same two steps -----------------------------------------------
+
+def _api_publish_url(program, run, org="acme"):
+    return f"/api/orgs/{org}/programs/{program.pk}/match-runs/{run.pk}/publish"
+
+
+def test_the_api_publish_summary_says_what_publishing_will_do(world, cohort, as_coordinator):
+    program, mentors, mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    summary = as_coordinator.get(_api_publish_url(program, run)).json()
+    assert summary["kind"] == "pair" and summary["mentorships"] == 5 and summary["unmatched"] == 0
+    assert summary["people_notified"] == 8
+    assert summary["notified_member_ids"] == sorted(m.pk for m in [*mentors, *mentees])
+    assert summary["already_matched_member_ids"] == []
+    assert len(summary["confirmation"]) == 16
+    assert Mentorship.objects.filter(program=program).count() == 0  # a summary changes nothing
+
+
+def test_the_api_publishes_only_with_the_summarys_confirmation(world, cohort, as_coordinator):
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    url = _api_publish_url(program, run)
+    for body in ({}, {"confirmation": ""}, {"confirmation": "0000"}):
+        response = as_coordinator.post(url, body, content_type="application/json")
+        assert response.status_code == 409, body
+        assert response.json()["field"] == "confirmation" and "Nothing was published" in response.json()["detail"]
+    assert as_coordinator.post(url, content_type="application/json").status_code == 409  # no body at all
+    assert Mentorship.objects.filter(program=program).count() == 0
+    assert not Notification.objects.filter(kind="matching.published").exists()
+
+    confirmation = as_coordinator.get(url).json()["confirmation"]
+    response = as_coordinator.post(url, {"confirmation": confirmation}, content_type="application/json")
+    assert response.status_code == 200
+    created = response.json()["mentorship_ids"]
+    assert len(created) == 5 and Mentorship.objects.filter(program=program).count() == 5
+    # A retry with the same confirmation (a lost answer) creates nothing new and answers the same.
+    again = as_coordinator.post(url, {"confirmation": confirmation}, content_type="application/json")
+    assert again.status_code == 200 and sorted(again.json()["mentorship_ids"]) == sorted(created)
+
+
+def test_an_api_confirmation_is_stale_once_the_run_was_edited(world, cohort, as_coordinator):
+    """Any edit after the summary — even a pin that keeps the pairs as they were — makes it stale."""
+    from mentora.matching.services import pin_match
+
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    url = _api_publish_url(program, run)
+    confirmation = as_coordinator.get(url).json()["confirmation"]
+    kept = run.matches.first()
+    pin_match(run=run, mentee_id=kept.mentee_id, mentor_id=kept.mentor_id, pinned_by=world.coordinator.user)
+    response = as_coordinator.post(url, {"confirmation": confirmation}, content_type="application/json")
+    assert response.status_code == 409
+    assert Mentorship.objects.filter(program=program).count() == 0
+    run.refresh_from_db()
+    assert run.status == "done"
+    fresh = as_coordinator.get(url).json()["confirmation"]
+    assert fresh != confirmation
+    assert as_coordinator.post(url, {"confirmation": fresh}, content_type="application/json").status_code == 200
+
+
+def test_another_organizations_coordinator_finds_no_run_to_publish(world, cohort):
+    """The summary and the publish answer 404 to a member of another organization, exactly as for a
+    run that does not exist."""
+    from tests.conftest import client_for
+
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    outsider = client_for(world.outsider)  # an admin, of Globex
+    missing = outsider.get(f"/api/orgs/globex/programs/{world.other_program.pk}/match-runs/{run.pk + 999}/publish")
+    assert missing.status_code == 404
+    for org in ("acme", "globex"):
+        url = _api_publish_url(program, run, org=org)
+        assert outsider.get(url).status_code == 404 and outsider.get(url).json() == missing.json()
+        response = outsider.post(url, {"confirmation": "0000"}, content_type="application/json")
+        assert response.status_code == 404 and response.json() == missing.json()
+    member = client_for(world.member)  # of Acme, but no coordinator
+    assert member.get(_api_publish_url(program, run)).status_code == 404
+    assert Mentorship.objects.filter(program=program).count() == 0

@@ -219,3 +219,19 @@ def test_the_openapi_schema_documents_the_relationship_endpoints(client: Client)
                  "/api/orgs/{org}/checklist-items/{item_id}/done", "/api/orgs/{org}/check-ins/{check_in_id}/answer",
                  "/api/orgs/{org}/mentorships/{mentorship_id}/self-assessments"):
         assert path in paths
+
+
+def test_a_body_that_is_not_an_object_is_a_422_and_changes_nothing(world: World):
+    """Ninja reads any value by its attributes, so `true` read as "all defaults": `done` then ticked
+    the milestone. A body must be a JSON object."""
+    client = client_for(world.mentee)
+    milestone, item = milestone_of(world), item_of(world)
+    for url in (f"{API}/milestones/{milestone.pk}/done", f"{API}/checklist-items/{item.pk}/done"):
+        for body in ("true", "3.5", "[]", '"done"'):
+            response = client.post(url, data=body, content_type="application/json")
+            assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, (url, body)
+    assert client.patch(f"{API}/profile", data="42", content_type="application/json").status_code == 422
+    milestone.refresh_from_db()
+    item.refresh_from_db()
+    assert milestone.done_at is None and item.done_at is None
+    assert post(client, f"{API}/milestones/{milestone.pk}/done", {}).status_code == 200  # {} is "done", as documented

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from mentora.accounts.models import ApiToken, Membership, User, hash_token
 from mentora.core import security_log
 from mentora.core.api_access import api_user
+from mentora.core.api_responses import READ_ERRORS
 
 router = Router(tags=["accounts"])
 
@@ -49,7 +50,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their organizations")
+@router.get("/me", response={200: MeOut, **READ_ERRORS}, summary="The signed-in user and their organizations")
 def me(request: HttpRequest) -> dict[str, Any]:
     user: User = api_user(request)
     memberships = Membership.objects.for_user(user).select_related("organization")

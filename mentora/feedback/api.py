@@ -11,10 +11,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.api_access import api_membership
+from mentora.core.api_pages import Pages, Rows
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.feedback import services
 from mentora.feedback.models import AssessmentPhase, CheckIn, Feedback, FeedbackKind, SelfAssessment
 from mentora.goals.models import Goal, Milestone
@@ -129,16 +131,17 @@ def _next_phase(mentorship: Mentorship, membership: Membership) -> str | None:
     return next((p for p in (AssessmentPhase.START, AssessmentPhase.END) if p not in mine), None)
 
 
-@router.get("/orgs/{org}/check-ins", response=list[CheckInOut], summary="My check-ins, newest first")
-@paginate(LimitOffsetPagination)
-def my_check_ins(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@router.get("/orgs/{org}/check-ins", response={200: list[CheckInOut], **READ_ERRORS},
+            summary="My check-ins, newest first")
+@paginate(Pages)
+def my_check_ins(request: HttpRequest, org: str) -> Rows[CheckIn, dict[str, Any]]:
     membership = api_membership(request, org)
     check_ins = CheckIn.objects.filter(respondent=membership, sent_at__isnull=False,
-                                       mentorship__program__organization=membership.organization)[:200]
-    return [_check_in_out(c) for c in check_ins]
+                                       mentorship__program__organization=membership.organization)
+    return Rows(check_ins, _check_in_out)
 
 
-@router.post("/orgs/{org}/check-ins/{check_in_id}/answer", response=CheckInOut,
+@router.post("/orgs/{org}/check-ins/{check_in_id}/answer", response={200: CheckInOut, **WRITE_ERRORS},
              summary="Answer one of my check-ins (once)")
 def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: CheckInAnswerIn) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -149,17 +152,17 @@ def check_in_answer(request: HttpRequest, org: str, check_in_id: int, payload: C
     return _check_in_out(services.answer_check_in(check_in=check_in, **payload.dict()))
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response=list[FeedbackOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={200: list[FeedbackOut], **READ_ERRORS},
             summary="Feedback and kudos I gave or received (coordinators: all of the mentorship's)")
-@paginate(LimitOffsetPagination)
-def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def feedback_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Feedback, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
     entries = Feedback.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user")
-    return [_feedback_out(entry, membership) for entry in entries[:500]]
+    return Rows(entries, lambda entry: _feedback_out(entry, membership))
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut, **WRITE_ERRORS},
              summary="Give feedback or kudos to another member (members)")
 def feedback_create(request: HttpRequest, org: str, mentorship_id: int, payload: FeedbackIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -187,7 +190,7 @@ def feedback_create(request: HttpRequest, org: str, mentorship_id: int, payload:
     return Status(201, _feedback_out(entry, membership))
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response=SelfAssessmentsOut,
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={200: SelfAssessmentsOut, **READ_ERRORS},
             summary="Self-assessments of the mentorship's mentees, and what I can rate now")
 def self_assessments(request: HttpRequest, org: str, mentorship_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -199,7 +202,7 @@ def self_assessments(request: HttpRequest, org: str, mentorship_id: int) -> dict
             "assessments": [_assessment_out(a) for a in assessments]}
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={201: SelfAssessmentOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/self-assessments", response={201: SelfAssessmentOut, **WRITE_ERRORS},
              summary="Rate myself at the start or the end (mentees and peers)")
 def self_assessment_create(request: HttpRequest, org: str, mentorship_id: int,
                            payload: SelfAssessmentIn) -> Status[dict[str, Any]]:

@@ -12,9 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages, Rows
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
@@ -175,11 +178,11 @@ class ChecklistItemIn(Schema):
     milestone_id: int | None = None
 
 
-class DoneIn(Schema):
+class DoneIn(ObjectIn):
     done: bool = True
 
 
-class EvidenceIn(Schema):
+class EvidenceIn(ObjectIn):
     url: str = Field("", max_length=500)
     note: str = Field("", max_length=4000)
 
@@ -224,15 +227,15 @@ def _relationship(request: HttpRequest, org: str, mentorship_id: int, *, write: 
         pk=mentorship.pk)
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/goals", response=list[GoalOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/goals", response={200: list[GoalOut], **READ_ERRORS},
             summary="A mentorship's goals with progress")
-@paginate(LimitOffsetPagination)
-def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def goal_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Goal, dict[str, Any]]:
     _membership, mentorship = _relationship(request, org, mentorship_id)
-    return [_goal_out(goal) for goal in Goal.objects.filter(mentorship=mentorship).with_progress()]
+    return Rows(Goal.objects.filter(mentorship=mentorship).with_progress(), _goal_out)
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/goals", response={201: GoalDetailOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/goals", response={201: GoalDetailOut, **WRITE_ERRORS},
              summary="Write a SMART goal (members); it belongs to the mentee")
 def goal_create(request: HttpRequest, org: str, mentorship_id: int, payload: GoalIn) -> Status[dict[str, Any]]:
     membership, mentorship = _relationship(request, org, mentorship_id, write=True)
@@ -242,13 +245,14 @@ def goal_create(request: HttpRequest, org: str, mentorship_id: int, payload: Goa
     return Status(201, _detail_out(goal))
 
 
-@router.get("/orgs/{org}/goals/{goal_id}", response=GoalDetailOut,
+@router.get("/orgs/{org}/goals/{goal_id}", response={200: GoalDetailOut, **READ_ERRORS},
             summary="A goal with its SMART check, milestones, checklist, evidence and comments")
 def goal_detail(request: HttpRequest, org: str, goal_id: int) -> dict[str, Any]:
     return _detail_out(access_goal(api_membership(request, org), goal_id))
 
 
-@router.put("/orgs/{org}/goals/{goal_id}", response=GoalDetailOut, summary="Rewrite a goal and set its status (members)")
+@router.put("/orgs/{org}/goals/{goal_id}", response={200: GoalDetailOut, **WRITE_ERRORS},
+            summary="Rewrite a goal and set its status (members)")
 def goal_update(request: HttpRequest, org: str, goal_id: int, payload: GoalUpdateIn) -> dict[str, Any]:
     membership = api_membership(request, org)
     goal = access_goal(membership, goal_id, write=True)
@@ -260,21 +264,21 @@ def goal_update(request: HttpRequest, org: str, goal_id: int, payload: GoalUpdat
     return _detail_out(goal)
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/milestones", response={201: MilestoneOut},
+@router.post("/orgs/{org}/goals/{goal_id}/milestones", response={201: MilestoneOut, **WRITE_ERRORS},
              summary="Add a milestone (members)")
 def milestone_create(request: HttpRequest, org: str, goal_id: int, payload: MilestoneIn) -> Status[Milestone]:
     goal = access_goal(api_membership(request, org), goal_id, write=True)
     return Status(201, services.add_milestone(goal=goal, title=payload.title, due_on=payload.due_on))
 
 
-@router.post("/orgs/{org}/milestones/{milestone_id}/done", response=MilestoneOut,
+@router.post("/orgs/{org}/milestones/{milestone_id}/done", response={200: MilestoneOut, **WRITE_ERRORS},
              summary="Mark a milestone reached, or reopen it (members)")
 def milestone_set_done(request: HttpRequest, org: str, milestone_id: int, payload: DoneIn) -> Milestone:
     milestone = access_milestone(api_membership(request, org), milestone_id, write=True)
     return services.set_milestone_done(milestone=milestone, done=payload.done)
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/checklist-items", response={201: ChecklistItemOut},
+@router.post("/orgs/{org}/goals/{goal_id}/checklist-items", response={201: ChecklistItemOut, **WRITE_ERRORS},
              summary="Add a checklist item (members)")
 def checklist_item_create(request: HttpRequest, org: str, goal_id: int, payload: ChecklistItemIn) -> Status[ChecklistItem]:
     goal = access_goal(api_membership(request, org), goal_id, write=True)
@@ -287,7 +291,7 @@ def checklist_item_create(request: HttpRequest, org: str, goal_id: int, payload:
     return Status(201, item)
 
 
-@router.post("/orgs/{org}/checklist-items/{item_id}/done", response=ChecklistItemOut,
+@router.post("/orgs/{org}/checklist-items/{item_id}/done", response={200: ChecklistItemOut, **WRITE_ERRORS},
              summary="Tick (or untick) a checklist item (members)")
 def checklist_item_tick(request: HttpRequest, org: str, item_id: int, payload: DoneIn) -> ChecklistItem:
     membership = api_membership(request, org)
@@ -295,7 +299,7 @@ def checklist_item_tick(request: HttpRequest, org: str, item_id: int, payload: D
     return services.set_item_done(item=item, done=payload.done, by=membership)
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/evidence", response={201: EvidenceOut},
+@router.post("/orgs/{org}/goals/{goal_id}/evidence", response={201: EvidenceOut, **WRITE_ERRORS},
              summary="Add a link or a note to the goal's portfolio (members)")
 def evidence_create(request: HttpRequest, org: str, goal_id: int, payload: EvidenceIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -310,7 +314,7 @@ def _evidence_out(org: str, evidence: Evidence) -> dict[str, Any]:
             "file_name": evidence.file_name, "file_url": file_url, "created_at": evidence.created_at}
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/evidence/file", response={201: EvidenceOut},
+@router.post("/orgs/{org}/goals/{goal_id}/evidence/file", response={201: EvidenceOut, **WRITE_ERRORS},
              summary="Add a file (with an optional note) to the goal's portfolio (members; multipart)")
 def evidence_upload(request: HttpRequest, org: str, goal_id: int, file: File[UploadedFile],
                     note: Form[str] = "") -> Status[dict[str, Any]]:
@@ -320,7 +324,13 @@ def evidence_upload(request: HttpRequest, org: str, goal_id: int, file: File[Upl
     return Status(201, _evidence_out(org, evidence))
 
 
-@router.get("/orgs/{org}/evidence/{evidence_id}/file", summary="Download an evidence file (members; coordinators, audited)")
+EVIDENCE_FILE = {"200": {"description": "The file, as an attachment, with its own content type (PDF, image, text, "
+                                         "office document).",
+                          "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/orgs/{org}/evidence/{evidence_id}/file", response=READ_ERRORS, openapi_extra={"responses": EVIDENCE_FILE},
+            summary="Download an evidence file (members; coordinators, audited)")
 def evidence_download(request: HttpRequest, org: str, evidence_id: int) -> HttpResponse:
     membership = api_membership(request, org)
     return evidence_file_response(membership, membership.user, evidence_id)
@@ -332,7 +342,7 @@ def _attempt_out(attempt: QuizAttempt) -> dict[str, Any]:
             "passed": attempt.passed, "created_at": attempt.created_at}
 
 
-@router.get("/orgs/{org}/milestones/{milestone_id}/quiz", response=MilestoneQuizOut,
+@router.get("/orgs/{org}/milestones/{milestone_id}/quiz", response={200: MilestoneQuizOut, **READ_ERRORS},
             summary="The milestone's quiz: questions (without the answers) and everyone's attempts")
 def milestone_quiz(request: HttpRequest, org: str, milestone_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -353,7 +363,7 @@ def milestone_quiz(request: HttpRequest, org: str, milestone_id: int) -> dict[st
     }
 
 
-@router.post("/orgs/{org}/milestones/{milestone_id}/quiz/attempts", response={201: QuizAttemptOut},
+@router.post("/orgs/{org}/milestones/{milestone_id}/quiz/attempts", response={201: QuizAttemptOut, **WRITE_ERRORS},
              summary="Answer the milestone's quiz (the mentee; again until passed, within the attempts allowed)")
 def quiz_attempt_create(request: HttpRequest, org: str, milestone_id: int, payload: QuizAnswersIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -368,7 +378,7 @@ def _review_out(review: MilestoneReview) -> dict[str, Any]:
             "to_change": review.to_change, "next_goals": review.next_goals}
 
 
-@router.get("/orgs/{org}/milestones/{milestone_id}/reviews", response=MilestoneReviewsOut,
+@router.get("/orgs/{org}/milestones/{milestone_id}/reviews", response={200: MilestoneReviewsOut, **READ_ERRORS},
             summary="A milestone's reviews: the answered ones, who is still to answer, and the caller's open one")
 def milestone_reviews(request: HttpRequest, org: str, milestone_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -380,7 +390,7 @@ def milestone_reviews(request: HttpRequest, org: str, milestone_id: int) -> dict
             "my_open_review_id": mine.pk if mine else None}
 
 
-@router.post("/orgs/{org}/milestones/{milestone_id}/reviews/mine", response=ReviewOut,
+@router.post("/orgs/{org}/milestones/{milestone_id}/reviews/mine", response={200: ReviewOut, **WRITE_ERRORS},
              summary="Answer my open review of the milestone (members, once)")
 def milestone_review_answer(request: HttpRequest, org: str, milestone_id: int, payload: ReviewIn) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -393,7 +403,8 @@ def milestone_review_answer(request: HttpRequest, org: str, milestone_id: int, p
                                              next_goals=payload.next_goals))
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/comments", response={201: CommentOut}, summary="Comment on a goal (members)")
+@router.post("/orgs/{org}/goals/{goal_id}/comments", response={201: CommentOut, **WRITE_ERRORS},
+             summary="Comment on a goal (members)")
 def comment_create(request: HttpRequest, org: str, goal_id: int, payload: CommentIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     goal = access_goal(membership, goal_id, write=True)

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.accounts.models import Membership
 from mentora.core.access import access_program
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages, Rows
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import services
 from mentora.matching.models import MatchRun, MentorshipRequest
@@ -49,6 +52,28 @@ class RunOut(Schema):
 
 class RunDetailOut(RunOut):
     matches: list[ProposalOut]
+
+
+class PublishSummaryOut(Schema):
+    run_id: int
+    status: str
+    kind: str = Field(..., description="What each created mentorship is: pair, peer or circle.")
+    mentorships: int = Field(..., description="How many mentorships (pairs, peer pairs or circles) publishing creates.")
+    people_notified: int = Field(..., description="How many people are told, in the app and by email.")
+    notified_member_ids: list[int] = Field(..., description="Who is told: everyone in a created mentorship.")
+    unmatched: int = Field(..., description="How many people stay unmatched; they are not notified.")
+    already_matched_member_ids: list[int] = Field(..., description=(
+        "Publishing replaces nothing: it adds mentorships and ends none. These people already have an open "
+        "mentorship in the program, so publishing is refused until theirs ends (or the run leaves them out)."))
+    confirmation: str = Field(..., description="Send it back to publish; it goes stale as soon as the run changes.")
+
+
+class PublishIn(ObjectIn):
+    confirmation: str = Field("", max_length=64, description="The `confirmation` of the publish summary (GET).")
+
+
+class PublishedOut(Schema):
+    mentorship_ids: list[int]
 
 
 class SuggestionOut(Schema):
@@ -97,14 +122,16 @@ def _request_out(r: MentorshipRequest) -> dict[str, Any]:
             "status": r.status, "message": r.message, "mentor_reply": r.mentor_reply}
 
 
-@router.get("/orgs/{org}/programs/{program_id}/match-runs", response=list[RunOut], summary="Matching runs (coordinators)")
-@paginate(LimitOffsetPagination)
-def list_runs(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+@router.get("/orgs/{org}/programs/{program_id}/match-runs", response={200: list[RunOut], **READ_ERRORS},
+            summary="Matching runs (coordinators)")
+@paginate(Pages)
+def list_runs(request: HttpRequest, org: str, program_id: int) -> Rows[MatchRun, dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
-    return [_run_out(run) for run in MatchRun.objects.filter(program=program)[:50]]
+    return Rows(MatchRun.objects.filter(program=program), _run_out)
 
 
-@router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut}, summary="Start a matching run")
+@router.post("/orgs/{org}/programs/{program_id}/match-runs", response={202: RunOut, **WRITE_ERRORS},
+             summary="Start a matching run")
 def create_run(request: HttpRequest, org: str, program_id: int) -> Status[dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
     return Status(202, _run_out(services.start_match_run(program=program, started_by=api_user(request))))
@@ -118,21 +145,43 @@ def _api_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> Ma
     return run
 
 
-@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}", response=RunDetailOut, summary="A run with its proposals")
+@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}", response={200: RunDetailOut, **READ_ERRORS},
+            summary="A run with its proposals")
 def get_run(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, Any]:
     return _run_out(_api_run(request, org, program_id, run_id), detail=True)
 
 
-@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response=dict[str, list[int]],
-             summary="Publish a run (all or nothing, idempotent)")
-def publish(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, list[int]]:
+PUBLISH_STEPS = ("Publishing is irreversible, so it takes two steps, like the page: GET this address for the summary "
+                 "of what publishing will do and its `confirmation`, then POST that `confirmation` back. A POST "
+                 "without it, with a wrong one, or after the run changed (a pin, a removal, a swap) answers 409 "
+                 "and changes nothing; GET the summary again.")
+
+
+@router.get("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish", response={200: PublishSummaryOut, **READ_ERRORS},
+            summary="What publishing a run will do, and the confirmation to publish it", description=PUBLISH_STEPS)
+def publish_summary(request: HttpRequest, org: str, program_id: int, run_id: int) -> dict[str, Any]:
     run = _api_run(request, org, program_id, run_id)
-    created = services.publish_run(run=run, published_by=api_user(request))
+    preview = services.preview_publish(run)
+    return {"run_id": run.pk, "status": run.status, "kind": preview.kind, "mentorships": preview.mentorships,
+            "people_notified": preview.people_notified, "notified_member_ids": list(preview.notified_member_ids),
+            "unmatched": preview.unmatched, "already_matched_member_ids": list(preview.already_matched_member_ids),
+            "confirmation": preview.token}
+
+
+@router.post("/orgs/{org}/programs/{program_id}/match-runs/{run_id}/publish",
+             response={200: PublishedOut, **WRITE_ERRORS},
+             summary="Publish a run with the summary's confirmation (all or nothing, idempotent)", description=PUBLISH_STEPS)
+def publish(request: HttpRequest, org: str, program_id: int, run_id: int,
+            payload: PublishIn | None = None) -> dict[str, list[int]]:
+    run = _api_run(request, org, program_id, run_id)
+    confirmation = payload.confirmation if payload is not None else ""
+    created = services.publish_run(run=run, published_by=api_user(request), confirmation=confirmation)
     return {"mentorship_ids": [m.pk for m in created]}
 
 
-@router.get("/orgs/{org}/programs/{program_id}/suggestions", response=list[SuggestionOut], summary="My mentor suggestions")
-@paginate(LimitOffsetPagination)
+@router.get("/orgs/{org}/programs/{program_id}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS},
+            summary="My mentor suggestions")
+@paginate(Pages)
 def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
@@ -146,7 +195,8 @@ def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict
              "free_places": s.free_places, "explanation": s.explanation} for s in ranked]
 
 
-@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut}, summary="Ask a mentor")
+@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut, **WRITE_ERRORS},
+             summary="Ask a mentor")
 def create_request(request: HttpRequest, org: str, program_id: int, payload: RequestIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     program = access_program(membership, program_id)
@@ -158,17 +208,19 @@ def create_request(request: HttpRequest, org: str, program_id: int, payload: Req
     return Status(201, _request_out(created))
 
 
-@router.get("/orgs/{org}/requests", response=list[RequestOut], summary="Requests I sent or received")
-@paginate(LimitOffsetPagination)
-def list_requests(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@router.get("/orgs/{org}/requests", response={200: list[RequestOut], **READ_ERRORS},
+            summary="Requests I sent or received")
+@paginate(Pages)
+def list_requests(request: HttpRequest, org: str) -> Rows[MentorshipRequest, dict[str, Any]]:
     membership = api_membership(request, org)
     from django.db.models import Q
 
-    found = MentorshipRequest.objects.filter(Q(mentee=membership) | Q(mentor=membership))
-    return [_request_out(r) for r in found]
+    found = MentorshipRequest.objects.filter(Q(mentee=membership) | Q(mentor=membership)).order_by("-created_at", "-pk")
+    return Rows(found, _request_out)
 
 
-@router.post("/orgs/{org}/requests/{request_id}/respond", response=RequestOut, summary="Accept, decline or ask (the mentor)")
+@router.post("/orgs/{org}/requests/{request_id}/respond", response={200: RequestOut, **WRITE_ERRORS},
+             summary="Accept, decline or ask (the mentor)")
 def respond(request: HttpRequest, org: str, request_id: int, payload: RespondIn) -> dict[str, Any]:
     membership = api_membership(request, org)
     found = MentorshipRequest.objects.filter(pk=request_id, mentor=membership).first()

@@ -22,7 +22,7 @@ from mentora.matching.engine import InvalidInstance, score_instance_pairs, solve
 from mentora.matching.models import MatchingSettings, MatchRun, MatchRunStatus, ProposedMatch
 from mentora.matching.quality import run_quality, unmatched_reasons
 from mentora.matching.snapshot import build_instance, settings_for
-from mentora.mentorships.models import Mentorship
+from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.mentorships.services import create_mentorship
 from mentora.notifications.services import notify
 from mentora.programs.models import MatchingMode, Program
@@ -248,33 +248,58 @@ def remove_match(*, run: MatchRun, proposal: ProposedMatch, removed_by: User, re
 
 @dataclass(frozen=True)
 class PublishPreview:
-    """What publishing a run would create and who it would notify, shown before confirming."""
+    """What publishing a run would create and who it would notify, shown before confirming (the
+    page and the API show the same summary)."""
 
     mentorships: int
     people_notified: int
     unmatched: int
     token: str
+    kind: str = "pair"
+    notified_member_ids: tuple[int, ...] = ()
+    already_matched_member_ids: tuple[int, ...] = ()
 
 
 def preview_publish(run: MatchRun) -> PublishPreview:
-    """Count the mentorships and the people a publish would notify; the token fingerprints the proposals."""
+    """Count the mentorships and the people a publish would notify; the token fingerprints the run
+    as it is now — its proposals and every adjustment made to it — so any edit makes it stale."""
+    program = run.program
     proposals = list(run.matches.order_by("pk").values_list("mentee_id", "mentor_id", "group"))
-    if run.program.form == "circle":
-        mentorships = len({group or 0 for _mentee, _mentor, group in proposals})
-    else:
-        mentorships = len(proposals)
+    kind = {"one_on_one": "pair", "peer": "peer", "circle": "circle"}[program.form]
+    mentorships = len({group or 0 for _mentee, _mentor, group in proposals}) if kind == "circle" else len(proposals)
     people = {mentee for mentee, _mentor, _group in proposals} | {mentor for _mentee, mentor, _group in proposals}
-    state = (run.pk, run.status, sorted(proposals, key=lambda p: (p[0], p[1], p[2] or 0)))
+    # Publishing ends nobody's mentorship; a mentee (or peer) who already has an open one in the
+    # program makes the whole publish refuse, so the summary names them.
+    seated = {mentee for mentee, _mentor, _group in proposals} | (people if kind == "peer" else set())
+    already = MentorshipMember.objects.filter(program=program, membership_id__in=seated, is_open=True,
+                                              left_at__isnull=True, role__in=["mentee", "peer"])
+    adjustments = len(run.settings_snapshot.get("adjustments", []))
+    # The status stays out: a retry with the same token after a publish answers what it created.
+    state = (run.pk, adjustments, sorted(proposals, key=lambda p: (p[0], p[1], p[2] or 0)))
     return PublishPreview(
         mentorships=mentorships, people_notified=len(people), unmatched=len(run.unmatched),
-        token=hashlib.sha256(repr(state).encode()).hexdigest()[:16],
+        token=hashlib.sha256(repr(state).encode()).hexdigest()[:16], kind=kind,
+        notified_member_ids=tuple(sorted(people)),
+        already_matched_member_ids=tuple(sorted(set(already.values_list("membership_id", flat=True)))),
     )
 
 
+class StaleConfirmation(Conflict):
+    """The publish was not confirmed against the run as it is now (missing, wrong or stale token)."""
+
+
 @transaction.atomic
-def publish_run(*, run: MatchRun, published_by: User) -> list[Mentorship]:
-    """Create every proposed mentorship or none; publishing twice creates nothing new."""
+def publish_run(*, run: MatchRun, published_by: User, confirmation: str | None = None) -> list[Mentorship]:
+    """Create every proposed mentorship or none; publishing twice creates nothing new.
+
+    `confirmation` (the page and the API pass it) must be the token of `preview_publish` for the run
+    as it is now; it is checked under the run's lock, so an edit between the summary and the
+    publish refuses it (`StaleConfirmation`) and nothing changes.
+    """
     locked = MatchRun.objects.select_for_update().select_related("program__organization").get(pk=run.pk)
+    if confirmation is not None and confirmation != preview_publish(locked).token:
+        raise StaleConfirmation(_("Nothing was published: the confirmation is missing, wrong, or the run changed since "
+                                  "its summary was made. Read the summary again and confirm it."), field="confirmation")
     if locked.status == MatchRunStatus.PUBLISHED:
         return list(Mentorship.objects.filter(pk__in=locked.quality.get("published_mentorships", [])))
     if locked.status != MatchRunStatus.DONE:

@@ -200,7 +200,7 @@ def run_publish(request: AuthedRequest, program_id: int, run_id: int) -> HttpRes
             messages.warning(request, _("Nothing was published. Check the summary below and confirm."))
             return redirect("matching:run_publish", org=run.program.organization.slug, program_id=run.program_id, run_id=run.pk)
         try:
-            created = services.publish_run(run=run, published_by=request.user)
+            created = services.publish_run(run=run, published_by=request.user, confirmation=request.POST["confirm"])
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_input import ObjectIn
+from mentora.core.api_pages import Pages
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDateTime
 from mentora.meetings import services
 from mentora.meetings.access import access_meeting, access_member_mentorship
@@ -65,14 +69,14 @@ class MoveIn(Schema):
     following: bool = Field(False, description="Also move the later meetings of the series by the same wall-clock shift.")
 
 
-class CancelIn(Schema):
+class CancelIn(ObjectIn):
     reason: str = Field("", max_length=2000)
     whole_series: bool = False
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response=list[FreeSlotOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/free-slots", response={200: list[FreeSlotOut], **READ_ERRORS},
             summary="Common free slots of a mentorship's members")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 4, duration_minutes: int = 60) -> list[Any]:
     mentorship = access_member_mentorship(api_membership(request, org), mentorship_id)
     start = (timezone.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
@@ -80,15 +84,16 @@ def free_slots(request: HttpRequest, org: str, mentorship_id: int, weeks: int = 
                                     duration_minutes=duration_minutes)
 
 
-@router.get("/orgs/{org}/meetings", response=list[MeetingOut], summary="My upcoming meetings")
-@paginate(LimitOffsetPagination)
-def my_meetings(request: HttpRequest, org: str) -> list[Meeting]:
+@router.get("/orgs/{org}/meetings", response={200: list[MeetingOut], **READ_ERRORS}, summary="My upcoming meetings")
+@paginate(Pages)
+def my_meetings(request: HttpRequest, org: str) -> QuerySet[Meeting]:
     membership = api_membership(request, org)
-    return list(Meeting.objects.for_user(api_user(request)).upcoming()
-                .filter(mentorship__program__organization=membership.organization).order_by("starts_at")[:200])
+    return (Meeting.objects.for_user(api_user(request)).upcoming()
+            .filter(mentorship__program__organization=membership.organization).order_by("starts_at", "pk"))
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/meetings", response={201: MeetingOut}, summary="Book a meeting")
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/meetings", response={201: MeetingOut, **WRITE_ERRORS},
+             summary="Book a meeting")
 def book_meeting(request: HttpRequest, org: str, mentorship_id: int, payload: MeetingIn) -> Status[Meeting]:
     mentorship = access_member_mentorship(api_membership(request, org), mentorship_id)
     meeting = services.book_meeting(
@@ -99,7 +104,7 @@ def book_meeting(request: HttpRequest, org: str, mentorship_id: int, payload: Me
     return Status(201, meeting)
 
 
-@router.post("/orgs/{org}/meetings/{meeting_id}/move", response=list[MeetingOut],
+@router.post("/orgs/{org}/meetings/{meeting_id}/move", response={200: list[MeetingOut], **WRITE_ERRORS},
              summary="Move a meeting (and, with following, the later meetings of its series)")
 def move_meeting(request: HttpRequest, org: str, meeting_id: int, payload: MoveIn) -> list[Meeting]:
     meeting = access_meeting(api_membership(request, org), meeting_id)
@@ -109,7 +114,8 @@ def move_meeting(request: HttpRequest, org: str, meeting_id: int, payload: MoveI
     return [moved, *services.following_occurrences(moved)] if payload.following else [moved]
 
 
-@router.post("/orgs/{org}/meetings/{meeting_id}/cancel", response=list[MeetingOut], summary="Cancel a meeting")
+@router.post("/orgs/{org}/meetings/{meeting_id}/cancel", response={200: list[MeetingOut], **WRITE_ERRORS},
+             summary="Cancel a meeting")
 def cancel_meeting(request: HttpRequest, org: str, meeting_id: int, payload: CancelIn) -> list[Meeting]:
     meeting = access_meeting(api_membership(request, org), meeting_id)
     return services.cancel_meeting(meeting=meeting, cancelled_by=api_user(request), reason=payload.reason,

@@ -9,9 +9,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership
+from mentora.core.api_pages import Pages, Rows
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals.models import Goal
 from mentora.mentorships import agreements, sessions
@@ -135,7 +137,7 @@ def _with_members(mentorship: Mentorship) -> Mentorship:
     return found
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}", response=MentorshipOut,
+@router.get("/orgs/{org}/mentorships/{mentorship_id}", response={200: MentorshipOut, **READ_ERRORS},
             summary="A mentorship: members, status and the agreement in force")
 def mentorship_detail(request: HttpRequest, org: str, mentorship_id: int) -> dict[str, Any]:
     mentorship = _with_members(access_relationship(api_membership(request, org), mentorship_id))
@@ -149,14 +151,14 @@ def mentorship_detail(request: HttpRequest, org: str, mentorship_id: int) -> dic
     }
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/agreement", response=AgreementStateOut,
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/agreement", response={200: AgreementStateOut, **READ_ERRORS},
             summary="The agreement: latest version, version in force, who still has to confirm")
 def agreement_read(request: HttpRequest, org: str, mentorship_id: int) -> dict[str, Any]:
     mentorship = _with_members(access_relationship(api_membership(request, org), mentorship_id))
     return _state_out(mentorship)
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/agreement", response={201: AgreementStateOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/agreement", response={201: AgreementStateOut, **WRITE_ERRORS},
              summary="Propose a new version of the agreement (members); you confirm it by proposing")
 def agreement_propose(request: HttpRequest, org: str, mentorship_id: int, payload: AgreementIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -168,7 +170,7 @@ def agreement_propose(request: HttpRequest, org: str, mentorship_id: int, payloa
     return Status(201, _state_out(mentorship))
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/agreement/{version}/confirm", response=AgreementStateOut,
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/agreement/{version}/confirm", response={200: AgreementStateOut, **WRITE_ERRORS},
              summary="Confirm the latest version of the agreement (members)")
 def agreement_confirm(request: HttpRequest, org: str, mentorship_id: int, version: int) -> dict[str, Any]:
     membership = api_membership(request, org)
@@ -181,22 +183,22 @@ def agreement_confirm(request: HttpRequest, org: str, mentorship_id: int, versio
     return _state_out(mentorship)
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/sessions", response=list[SessionLogOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/sessions", response={200: list[SessionLogOut], **READ_ERRORS},
             summary="Session logs with the notes you may read (shared ones, and your own private ones)")
-@paginate(LimitOffsetPagination)
-def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def session_logs(request: HttpRequest, org: str, mentorship_id: int) -> Rows[SessionLog, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
     visible_notes = Note.objects.visible_to(membership).select_related("author__user")
     logs = (SessionLog.objects.filter(mentorship=mentorship)
-            .prefetch_related(Prefetch("notes", queryset=visible_notes, to_attr="visible_notes"))[:500])
-    return [{"id": log.pk, "logged_by_id": log.logged_by_id, "held_on": log.held_on,
-             "duration_minutes": log.duration_minutes, "channel": log.channel, "topics": log.topics,
-             "next_steps": log.next_steps, "notes": [_note_out(n) for n in log.visible_notes]}  # type: ignore[attr-defined]
-            for log in logs]
+            .prefetch_related(Prefetch("notes", queryset=visible_notes, to_attr="visible_notes")))
+    return Rows(logs, lambda log: {
+        "id": log.pk, "logged_by_id": log.logged_by_id, "held_on": log.held_on,
+        "duration_minutes": log.duration_minutes, "channel": log.channel, "topics": log.topics,
+        "next_steps": log.next_steps, "notes": [_note_out(n) for n in log.visible_notes]})  # type: ignore[attr-defined]
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/sessions", response={201: SessionLogOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/sessions", response={201: SessionLogOut, **WRITE_ERRORS},
              summary="Log a session (members); next steps become checklist items of the chosen goal")
 def session_log_create(request: HttpRequest, org: str, mentorship_id: int, payload: SessionLogIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -215,17 +217,16 @@ def session_log_create(request: HttpRequest, org: str, mentorship_id: int, paylo
                         "next_steps": log.next_steps, "notes": [_note_out(n) for n in notes]})
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/notes", response=list[NoteOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/notes", response={200: list[NoteOut], **READ_ERRORS},
             summary="Notes you may read: shared notes, and your own private ones — never anyone else's")
-@paginate(LimitOffsetPagination)
-def note_list(request: HttpRequest, org: str, mentorship_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def note_list(request: HttpRequest, org: str, mentorship_id: int) -> Rows[Note, dict[str, Any]]:
     membership = api_membership(request, org)
     mentorship = access_relationship(membership, mentorship_id)
-    notes = Note.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user")[:1000]
-    return [_note_out(n) for n in notes]
+    return Rows(Note.objects.visible_to(membership).filter(mentorship=mentorship).select_related("author__user"), _note_out)
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/notes", response={201: NoteOut},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/notes", response={201: NoteOut, **WRITE_ERRORS},
              summary="Add a note, shared or private to you (members)")
 def note_create(request: HttpRequest, org: str, mentorship_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_pages import Pages
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.markdown import render_markdown
 from mentora.messaging import services
 from mentora.messaging.access import access_conversation
@@ -45,9 +47,9 @@ def _out(message: Message, blocked: set[int]) -> dict[str, Any]:
     }
 
 
-@router.get("/orgs/{org}/mentorships/{mentorship_id}/messages", response=list[MessageOut],
+@router.get("/orgs/{org}/mentorships/{mentorship_id}/messages", response={200: list[MessageOut], **READ_ERRORS},
             summary="A conversation's messages (members only), newest last")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_messages(request: HttpRequest, org: str, mentorship_id: int, before: int | None = None) -> list[dict[str, Any]]:
     membership = api_membership(request, org)
     conversation = access_conversation(membership, mentorship_id)
@@ -58,7 +60,8 @@ def list_messages(request: HttpRequest, org: str, mentorship_id: int, before: in
     return [_out(m, blocked) for m in reversed(list(messages[:100]))]
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/messages", response={201: MessageOut}, summary="Send a message")
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/messages", response={201: MessageOut, **WRITE_ERRORS},
+             summary="Send a message")
 def post_message(request: HttpRequest, org: str, mentorship_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
     conversation = access_conversation(membership, mentorship_id)

@@ -12,6 +12,8 @@ from pydantic import field_validator
 
 from mentora.core.access import access_member
 from mentora.core.api_access import api_membership
+from mentora.core.api_input import ObjectIn
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.errors import DomainError
 from mentora.profiles import services
 from mentora.profiles.languages import LANGUAGE_NAMES
@@ -55,7 +57,7 @@ class ProfileOut(Schema):
     completeness: int
 
 
-class ProfileIn(Schema):
+class ProfileIn(ObjectIn):
     headline: str | None = Field(None, max_length=160)
     bio: str | None = Field(None, max_length=4000)
     department: str | None = Field(None, max_length=120)
@@ -143,13 +145,13 @@ def _load(membership_id: int) -> Profile:
     )
 
 
-@router.get("/orgs/{org}/profile", response=ProfileOut, summary="My profile in an organization")
+@router.get("/orgs/{org}/profile", response={200: ProfileOut, **READ_ERRORS}, summary="My profile in an organization")
 def my_profile(request: HttpRequest, org: str) -> dict[str, Any]:
     membership = api_membership(request, org)
     return profile_out(_load(membership.pk))
 
 
-@router.patch("/orgs/{org}/profile", response={200: ProfileOut, 422: dict}, summary="Update my profile")
+@router.patch("/orgs/{org}/profile", response={200: ProfileOut, **WRITE_ERRORS}, summary="Update my profile")
 def update_my_profile(request: HttpRequest, org: str, payload: ProfileIn) -> Any:
     membership = api_membership(request, org)
     profile = _load(membership.pk)
@@ -169,7 +171,8 @@ def update_my_profile(request: HttpRequest, org: str, payload: ProfileIn) -> Any
     return Status(200, profile_out(_load(membership.pk)))
 
 
-@router.get("/orgs/{org}/members/{member_id}/profile", response=ProfileOut, summary="A colleague's profile")
+@router.get("/orgs/{org}/members/{member_id}/profile", response={200: ProfileOut, **READ_ERRORS},
+            summary="A colleague's profile")
 def member_profile(request: HttpRequest, org: str, member_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
     member = access_member(membership, member_id)

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from mentora.core.access import access_enrollment, access_program, visible_programs
 from mentora.core.api_access import api_membership, api_user
+from mentora.core.api_pages import Pages, Rows
+from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.programs import services
 from mentora.programs.models import (
@@ -110,8 +112,8 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
     }
 
 
-@router.get("/orgs/{org}/programs", response=list[ProgramOut], summary="Programs I may see")
-@paginate(LimitOffsetPagination)
+@router.get("/orgs/{org}/programs", response={200: list[ProgramOut], **READ_ERRORS}, summary="Programs I may see")
+@paginate(Pages)
 def list_programs(request: HttpRequest, org: str) -> list[Program]:
     membership = api_membership(request, org)
     programs = list(visible_programs(membership).order_by("-starts_on", "name"))
@@ -122,7 +124,8 @@ def list_programs(request: HttpRequest, org: str) -> list[Program]:
     return [p for p in programs if p.pk in mine or p.is_eligible(profile)]
 
 
-@router.post("/orgs/{org}/programs", response={201: ProgramOut}, summary="Create a program (coordinators)")
+@router.post("/orgs/{org}/programs", response={201: ProgramOut, **WRITE_ERRORS},
+             summary="Create a program (coordinators)")
 def create_program(request: HttpRequest, org: str, payload: ProgramIn) -> Status[Program]:
     membership = api_membership(request, org, role="coordinator")
     values = payload.dict()
@@ -130,20 +133,20 @@ def create_program(request: HttpRequest, org: str, payload: ProgramIn) -> Status
     return Status(201, services.create_program(organization=membership.organization, created_by=api_user(request), **values))
 
 
-@router.get("/orgs/{org}/programs/{program_id}", response=ProgramOut, summary="One program")
+@router.get("/orgs/{org}/programs/{program_id}", response={200: ProgramOut, **READ_ERRORS}, summary="One program")
 def get_program(request: HttpRequest, org: str, program_id: int) -> Program:
     return access_program(api_membership(request, org), program_id)
 
 
-@router.get("/orgs/{org}/programs/{program_id}/enrollments", response=list[EnrollmentOut],
+@router.get("/orgs/{org}/programs/{program_id}/enrollments", response={200: list[EnrollmentOut], **READ_ERRORS},
             summary="A program's enrolments (coordinators)")
-@paginate(LimitOffsetPagination)
-def list_enrollments(request: HttpRequest, org: str, program_id: int) -> list[dict[str, Any]]:
+@paginate(Pages)
+def list_enrollments(request: HttpRequest, org: str, program_id: int) -> Rows[Enrollment, dict[str, Any]]:
     program = access_program(api_membership(request, org), program_id, manage=True)
-    return [_enrollment_out(e) for e in program.enrollments.select_related("membership__user").order_by("pk")]
+    return Rows(program.enrollments.select_related("membership__user").order_by("pk"), _enrollment_out)
 
 
-@router.post("/orgs/{org}/programs/{program_id}/enrollments", response={201: EnrollmentOut},
+@router.post("/orgs/{org}/programs/{program_id}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS},
              summary="Apply to a program")
 def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
@@ -156,14 +159,15 @@ def enroll(request: HttpRequest, org: str, program_id: int, payload: EnrollIn) -
     return Status(201, _enrollment_out(enrollment))
 
 
-@router.get("/orgs/{org}/enrollments/mine", response=list[EnrollmentOut], summary="My enrolments")
-@paginate(LimitOffsetPagination)
-def my_enrollments(request: HttpRequest, org: str) -> list[dict[str, Any]]:
+@router.get("/orgs/{org}/enrollments/mine", response={200: list[EnrollmentOut], **READ_ERRORS}, summary="My enrolments")
+@paginate(Pages)
+def my_enrollments(request: HttpRequest, org: str) -> Rows[Enrollment, dict[str, Any]]:
     membership = api_membership(request, org)
-    return [_enrollment_out(e) for e in Enrollment.objects.filter(membership=membership).select_related("membership__user")]
+    return Rows(Enrollment.objects.filter(membership=membership).select_related("membership__user").order_by("pk"),
+                _enrollment_out)
 
 
-@router.post("/orgs/{org}/enrollments/{enrollment_id}/decision", response=EnrollmentOut,
+@router.post("/orgs/{org}/enrollments/{enrollment_id}/decision", response={200: EnrollmentOut, **WRITE_ERRORS},
              summary="Approve, waitlist or reject (coordinators)")
 def decide(request: HttpRequest, org: str, enrollment_id: int, payload: DecisionIn) -> dict[str, Any]:
     membership = api_membership(request, org, role="coordinator")
@@ -173,7 +177,7 @@ def decide(request: HttpRequest, org: str, enrollment_id: int, payload: Decision
     ))
 
 
-@router.post("/orgs/{org}/enrollments/{enrollment_id}/training", response=EnrollmentOut,
+@router.post("/orgs/{org}/enrollments/{enrollment_id}/training", response={200: EnrollmentOut, **WRITE_ERRORS},
              summary="Mark a mentor's training completed or not (coordinators)")
 def training(request: HttpRequest, org: str, enrollment_id: int, payload: TrainingIn) -> dict[str, Any]:
     membership = api_membership(request, org, role="coordinator")
@@ -183,7 +187,8 @@ def training(request: HttpRequest, org: str, enrollment_id: int, payload: Traini
     return _enrollment_out(updated)
 
 
-@router.post("/orgs/{org}/enrollments/{enrollment_id}/withdraw", response=EnrollmentOut, summary="Withdraw my enrolment")
+@router.post("/orgs/{org}/enrollments/{enrollment_id}/withdraw", response={200: EnrollmentOut, **WRITE_ERRORS},
+             summary="Withdraw my enrolment")
 def withdraw(request: HttpRequest, org: str, enrollment_id: int) -> dict[str, Any]:
     membership = api_membership(request, org)
     enrollment = access_enrollment(membership, enrollment_id)

@@ -53,7 +53,10 @@ CASES += [
     Case("api-1.0.0:list_runs", lambda w: ["acme", w.program.pk], API_COORD),
     Case("api-1.0.0:create_run", lambda w: ["acme", w.program.pk], {**API_COORD, "coordinator": 422, "admin": 422}, "post"),
     Case("api-1.0.0:get_run", _run, API_COORD),
-    Case("api-1.0.0:publish", _run, {**API_COORD, "coordinator": 409, "admin": 409}, "post"),
+    Case("api-1.0.0:publish_summary", _run, API_COORD),
+    # Not the summary's confirmation: a coordinator is refused (409), everyone else finds nothing.
+    Case("api-1.0.0:publish", _run, {**API_COORD, "coordinator": 409, "admin": 409}, "post",
+         lambda w: {"confirmation": "0000"}, True),
     Case("api-1.0.0:my_suggestions", _hybrid, {**API_NOBODY_BUT, "mentee": OK}),
     Case("api-1.0.0:create_request", _hybrid, {**API_NOBODY_BUT, "mentee": 409, "member": 404, "mentor": 404,
                                                 "coordinator": 404, "admin": 404}, "post",
