@@ -47,7 +47,7 @@ def test_a_mentor_at_the_cap_in_other_programs_takes_no_more_here() -> None:
 
 
 @pytest.mark.django_db
-def test_an_accepted_request_respects_the_cap(world) -> None:  # noqa: ARG001 — builtin skills for the request
+def test_an_accepted_request_respects_the_cap(world) -> None:
     first, second, mentor, mentees = _two_programs(cap=1)
     first.matching_mode = "self_select"
     first.save()

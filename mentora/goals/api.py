@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from mentora.core.api_access import api_membership
 from mentora.core.api_input import ObjectIn
 from mentora.core.api_pages import Pages, Rows
-from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
+from mentora.core.api_responses import LIMITED_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
@@ -314,7 +314,7 @@ def _evidence_out(org: str, evidence: Evidence) -> dict[str, Any]:
             "file_name": evidence.file_name, "file_url": file_url, "created_at": evidence.created_at}
 
 
-@router.post("/orgs/{org}/goals/{goal_id}/evidence/file", response={201: EvidenceOut, **WRITE_ERRORS},
+@router.post("/orgs/{org}/goals/{goal_id}/evidence/file", response={201: EvidenceOut, **LIMITED_WRITE_ERRORS},
              summary="Add a file (with an optional note) to the goal's portfolio (members; multipart)")
 def evidence_upload(request: HttpRequest, org: str, goal_id: int, file: File[UploadedFile],
                     note: Form[str] = "") -> Status[dict[str, Any]]:

@@ -13,7 +13,7 @@ from mentora.core.access import access_program
 from mentora.core.api_access import api_membership, api_user
 from mentora.core.api_input import ObjectIn
 from mentora.core.api_pages import Pages, Rows
-from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
+from mentora.core.api_responses import LIMITED_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from mentora.matching import requests as mentorship_requests
 from mentora.matching import services
 from mentora.matching.models import MatchRun, MentorshipRequest
@@ -195,7 +195,7 @@ def my_suggestions(request: HttpRequest, org: str, program_id: int) -> list[dict
              "free_places": s.free_places, "explanation": s.explanation} for s in ranked]
 
 
-@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut, **WRITE_ERRORS},
+@router.post("/orgs/{org}/programs/{program_id}/requests", response={201: RequestOut, **LIMITED_WRITE_ERRORS},
              summary="Ask a mentor")
 def create_request(request: HttpRequest, org: str, program_id: int, payload: RequestIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from mentora.core.api_access import api_membership, api_user
 from mentora.core.api_pages import Pages
-from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
+from mentora.core.api_responses import LIMITED_WRITE_ERRORS, READ_ERRORS
 from mentora.core.markdown import render_markdown
 from mentora.messaging import services
 from mentora.messaging.access import access_conversation
@@ -60,7 +60,7 @@ def list_messages(request: HttpRequest, org: str, mentorship_id: int, before: in
     return [_out(m, blocked) for m in reversed(list(messages[:100]))]
 
 
-@router.post("/orgs/{org}/mentorships/{mentorship_id}/messages", response={201: MessageOut, **WRITE_ERRORS},
+@router.post("/orgs/{org}/mentorships/{mentorship_id}/messages", response={201: MessageOut, **LIMITED_WRITE_ERRORS},
              summary="Send a message")
 def post_message(request: HttpRequest, org: str, mentorship_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
     membership = api_membership(request, org)
