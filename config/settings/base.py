@@ -109,6 +109,10 @@ if DATABASE_URL:
             "max_size": int(os.environ.get("MENTORA_DB_POOL_MAX", "10")),
             "timeout": float(os.environ.get("MENTORA_DB_POOL_TIMEOUT", "10")),
         }
+        # The pool checks a connection before handing it out (one empty query on loopback): after
+        # PostgreSQL dropped them (restart, pg_terminate_backend) every pooled connection was dead
+        # and each answered one request 500 (bench/faults.py F2).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
