@@ -163,7 +163,8 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=2"}}
     # django-tasks-rq's job class runs a django-tasks Task; RQ's own Job would fail every job with
     # "'Task' object is not callable". `manage.py rqworker` (mentora.core's) also starts the scheduler.
-    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    # The worker class restarts a dead scheduler within a minute, not RQ's 10 (mentora/core/rq_worker.py).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job", "WORKER_CLASS": "mentora.core.rq_worker.Worker"}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
