@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py --quick                       # Daphne, uvicorn, granian × 1 and 2 workers, 12 s per rate
     .venv/bin/python bench/load.py --servers daphne --workers 2  # one configuration, 30 s per rate
     .venv/bin/python bench/load.py --pages-only                  # per-page cost: queries and ms, in-process
+    .venv/bin/python bench/load.py --healthz --workers 1 --rates 100,200,400   # the servers' own cost
 
 What runs (bench/stack.py): web workers of the chosen ASGI server on ports 8730…, `manage.py rqworker
 default`, `manage.py run_periodic --loop`, PostgreSQL (database mentora_drills), a private
@@ -70,11 +71,12 @@ def slot_base() -> str:
     return (base.replace(second=0, microsecond=0) + timedelta(days=1)).isoformat()
 
 
-def run_locust(*, ports: list[int], participants: Path, rate: int, seconds: int, prefix: Path) -> dict[str, Any]:
+def run_locust(*, ports: list[int], participants: Path, rate: int, seconds: int, prefix: Path,
+               user_class: str = "Member") -> dict[str, Any]:
     env = {"MENTORA_LOAD_PARTICIPANTS": str(participants), "MENTORA_LOAD_PORTS": ",".join(map(str, ports)),
            "MENTORA_LOAD_SLOT_BASE": slot_base(), "MENTORA_LOAD_PER_USER": "1"}
     subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), user_class, "--headless",
          "-u", str(rate), "-r", str(rate), "-t", f"{seconds}s", "--reset-stats", "--stop-timeout", "10",
          "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
         cwd=ROOT, env=os.environ | env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -139,6 +141,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=0, help="seconds per rate (default 30, quick 12)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--pages-only", action="store_true", help="only the per-page cost")
+    parser.add_argument("--healthz", action="store_true",
+                        help="only GET /healthz (no database, no template): the server's own cost per request")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")] if args.rates else list(QUICK_RATES if args.quick else RATES)
     seconds = args.seconds or (12 if args.quick else 30)
@@ -159,7 +163,8 @@ def main() -> None:
         participants = make_participants()
         participants_path = workdir / "participants.json"
         write_participants(participants_path, participants)
-        page_costs(participants)
+        if not args.healthz:
+            page_costs(participants)
         if args.pages_only:
             return
         stack.add("worker", [sys.executable, "manage.py", "rqworker", "default"], env("mentora-worker"))
@@ -181,7 +186,8 @@ def main() -> None:
                 results = []
                 for rate in rates:
                     result = run_locust(ports=ports, participants=participants_path, rate=rate, seconds=seconds,
-                                        prefix=workdir / f"{server}-{workers}-{rate}")
+                                        prefix=workdir / f"{server}-{workers}-{rate}",
+                                        user_class="Probe" if args.healthz else "Member")
                     results.append(result)
                     errors = ", ".join(f"{code} ×{n}" for code, n in result["errors"].most_common()) or "0"
                     print(f"  {rate:>7} {result['achieved']:>9.1f} {result['p50']:>6.0f} {result['p95']:>6.0f} "

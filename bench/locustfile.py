@@ -87,3 +87,17 @@ class Member(FastHttpUser):
         body = {"starts_at": starts_at.isoformat(), "duration_minutes": 15, "agenda": "load"}
         self.client.post(f"{self.base}/api/orgs/{ORG}/mentorships/{self.member['mentorship_id']}/meetings",
                          name="book meeting", headers=self.api_headers, data=json.dumps(body))
+
+
+class Probe(FastHttpUser):
+    """Only /healthz (no database, no template): what the server itself costs per request."""
+
+    host = f"http://127.0.0.1:{PORTS[0]}"
+    wait_time = constant_throughput(float(os.environ.get("MENTORA_LOAD_PER_USER", "1")))
+
+    def on_start(self) -> None:
+        self.base = f"http://127.0.0.1:{PORTS[next(_users) % len(PORTS)]}"
+
+    @task
+    def healthz(self) -> None:
+        self.client.get(self.base + "/healthz", name="healthz", headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
