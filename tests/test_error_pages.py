@@ -48,3 +48,25 @@ def test_any_other_error_is_still_a_500(world: World, monkeypatch):
     response = client.get(f"/o/{world.org.slug}/")
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Retry-After" not in response
+
+
+def test_a_full_connection_pool_is_a_503_too(world: World, monkeypatch):
+    """psycopg_pool's PoolTimeout (no free connection after MENTORA_DB_POOL_TIMEOUT) reaches Django as
+    an OperationalError on PostgreSQL: the overload answer is 503, not 500."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pool exists on PostgreSQL only")
+    from psycopg_pool import PoolTimeout
+
+    with pytest.raises(OperationalError), connection.wrap_database_errors:
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+
+    def exhausted(self: SessionStore) -> dict[str, object]:
+        with connection.wrap_database_errors:
+            raise PoolTimeout("couldn't get a connection after 10.00 sec")
+
+    client = client_for(world.mentee)
+    client.raise_request_exception = False
+    monkeypatch.setattr(SessionStore, "load", exhausted)
+    assert client.get(f"/o/{world.org.slug}/").status_code == HTTPStatus.SERVICE_UNAVAILABLE
