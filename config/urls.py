@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is unreachable or has no free connection answers 503 (try again), not 500.
+handler500 = "mentora.core.error_pages.server_error"

@@ -139,3 +139,28 @@ def test_a_burst_of_concurrent_requests_holds_no_more_connections_than_the_pool(
 
     assert statuses == [HTTPStatus.OK] * CONCURRENT_REQUESTS
     assert 1 <= peak <= POOL_MAX, f"{peak} connections open for a pool of {POOL_MAX}"
+
+
+@pytest.mark.services
+@pytest.mark.timeout(240)
+@pytest.mark.django_db(transaction=True)
+def test_after_postgresql_drops_the_pools_connections_every_request_still_answers(
+    world: World, postgresql_test_database: str, daphne_url: str,
+):
+    """bench/faults.py F2: without the pool's health check each dead pooled connection answered one 500."""
+    client = Client()
+    client.force_login(world.mentee.user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    dashboard = f"{daphne_url}/o/{world.org.slug}/"
+    with ThreadPoolExecutor(max_workers=2 * POOL_MAX) as pool:  # fill the pool
+        assert set(pool.map(lambda _i: _get(dashboard, cookie), range(4 * POOL_MAX))) == {HTTPStatus.OK}
+    assert _open_connections(postgresql_test_database) >= 2
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                       " WHERE datname = %s AND application_name = %s", [postgresql_test_database, APPLICATION_NAME])
+        assert cursor.fetchone()[0] >= 2
+
+    with ThreadPoolExecutor(max_workers=POOL_MAX) as pool:
+        statuses = list(pool.map(lambda _i: _get(dashboard, cookie), range(4 * POOL_MAX)))
+    assert statuses == [HTTPStatus.OK] * (4 * POOL_MAX)

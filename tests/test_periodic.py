@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
+from mentora.accounts.models import User
 from mentora.core import periodic
 
 
@@ -42,3 +45,16 @@ def test_the_product_registers_its_jobs_and_the_command_runs_them(db):
     out = StringIO()
     call_command("run_periodic", "--force", stdout=out)
     assert "matching.expire_requests" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_loop_recovers_when_the_database_dropped_its_connection(monkeypatch):
+    """bench/faults.py F2: after pg_terminate_backend, `run_periodic --loop` failed every job forever."""
+    counted: list[int] = []
+    monkeypatch.setattr(periodic, "_JOBS", {})
+    periodic.register_periodic("test.count", lambda: counted.append(User.objects.count()), every=timedelta(minutes=1))
+    assert periodic.run_periodic_pass(force=True) == ["test.count"]
+    connection.ensure_connection()
+    connection.connection.close()  # what PostgreSQL's pg_terminate_backend leaves behind Django's back
+    assert periodic.run_periodic_pass(force=True) == ["test.count"]
+    assert counted == [0, 0]

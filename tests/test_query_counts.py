@@ -138,3 +138,24 @@ def test_the_filtered_enrolment_review_and_its_bulk_summary_do_not_grow_with_row
     assert count_queries(lambda: client.get(review)) == small_review
     assert count_queries(summary) == small_summary
     assert small_review <= 25 and small_summary <= 15
+
+
+def test_the_conversation_page_does_not_grow_with_messages_or_members(world: World) -> None:
+    """bench/load.py measured it at 29 queries: each member's membership and user were fetched one by
+    one for the title and the block buttons, and the mentorship twice."""
+    from mentora.messaging import services
+
+    conversation = services.conversation_for(world.mentorship)
+    client = client_for(world.mentee)
+    url = reverse("messaging:conversation", args=["acme", world.mentorship.pk])
+    for n in range(3):
+        services.post_message(conversation=conversation, author=world.mentor.user, body=f"hello {n}")
+    client.get(url)  # the first visit also creates the read marker
+    small = count_queries(lambda: client.get(url))
+    for n in range(15):
+        services.post_message(conversation=conversation, author=world.mentor.user, body=f"more {n}")
+    world.mentorship.members.create(membership=MembershipFactory(organization=world.org), role="mentee",
+                                    program=world.program)
+    large = count_queries(lambda: client.get(url))
+    assert large == small, f"{small} queries with few messages and two members, {large} with more"
+    assert small <= 20

@@ -110,6 +110,10 @@ if DATABASE_URL:
             "max_size": int(os.environ.get("MENTORA_DB_POOL_MAX", "10")),
             "timeout": float(os.environ.get("MENTORA_DB_POOL_TIMEOUT", "10")),
         }
+        # The pool checks a connection before handing it out (one empty query on loopback): after
+        # PostgreSQL dropped them (restart, pg_terminate_backend) every pooled connection was dead
+        # and each answered one request 500 (bench/faults.py F2).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -160,7 +164,8 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL + ("&" if "?" in REDIS_URL else "?") + "socket_connect_timeout=2"}}
     # django-tasks-rq's job class runs a django-tasks Task; RQ's own Job would fail every job with
     # "'Task' object is not callable". `manage.py rqworker` (mentora.core's) also starts the scheduler.
-    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    # The worker class restarts a dead scheduler within a minute, not RQ's 10 (mentora/core/rq_worker.py).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job", "WORKER_CLASS": "mentora.core.rq_worker.Worker"}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,31 @@ def run_due_jobs(*, force: bool = False) -> list[str]:
     return ran
 
 
+def run_periodic_pass(*, force: bool = False) -> list[str]:
+    """One pass of a long-running loop: run the due jobs on a connection that is known to be good.
+
+    A loop that kept its connection reused a dead one forever after PostgreSQL dropped it (restart,
+    `pg_terminate_backend`): every later drain of the outbox failed (bench/faults.py F2, then F3's
+    queued mail never left). With the pool, closing returns the connection; the next is checked.
+    """
+    _drop_used_connections()
+    try:
+        return run_due_jobs(force=force)
+    finally:
+        _drop_used_connections()
+
+
+def _drop_used_connections() -> None:
+    # close_old_connections(), except inside a transaction (a test, a shell): that one stays.
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
 def start_periodic_thread(*, poll_seconds: float = 30.0) -> threading.Thread:
     def loop() -> None:
         while True:
-            close_old_connections()
-            run_due_jobs()
-            close_old_connections()
+            run_periodic_pass()
             time.sleep(poll_seconds)
 
     thread = threading.Thread(target=loop, name="mentora-periodic", daemon=True)

@@ -56,6 +56,7 @@ class MessageLocked(Conflict):
 
 def conversation_for(mentorship: Mentorship) -> Conversation:
     conversation, _created = Conversation.objects.get_or_create(mentorship=mentorship)
+    conversation.mentorship = mentorship  # the caller's (access-checked, program loaded): no second fetch
     return conversation
 
 

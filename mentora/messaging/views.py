@@ -6,6 +6,7 @@ import contextlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mentora.accounts.models import User
 from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
-from mentora.mentorships.models import Mentorship
+from mentora.mentorships.models import Mentorship, MentorshipMember
 from mentora.messaging import services
 from mentora.messaging.access import access_conversation, access_message
 from mentora.messaging.forms import DigestForm, EditForm, MessageForm, ReportForm
@@ -56,7 +57,10 @@ def conversation(request: AuthedRequest, mentorship_id: int) -> HttpResponse:
              for m in recent]
     services.mark_read(conversation=thread, user=request.user)
     last_own = next((m for m in reversed(recent) if m.author_id == request.user.pk), None)
-    others = [u for u in services.member_users(thread) if u.pk != request.user.pk]
+    # The current seats with their people, once: the title's names and the block buttons read them.
+    prefetch_related_objects([thread.mentorship], Prefetch(
+        "members", queryset=MentorshipMember.objects.filter(left_at__isnull=True).select_related("membership__user")))
+    others = [seat.membership for seat in thread.mentorship.active_members() if seat.membership.user_id != request.user.pk]
     return render(request, "messaging/conversation.html", {
         "thread": thread, "mentorship": thread.mentorship, "items": items, "form": MessageForm(),
         "seen": services.seen_by(thread, last_own) if last_own else [], "others": others, "blocked": blocked,

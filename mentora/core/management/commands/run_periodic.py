@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mentora.core.periodic import registered_jobs, run_due_jobs
+from mentora.core.periodic import registered_jobs, run_periodic_pass
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            ran = run_due_jobs(force=options["force"])
+            ran = run_periodic_pass(force=options["force"])
             self.stdout.write(f"Ran {len(ran)} of {len(registered_jobs())} jobs: {', '.join(ran) or '—'}")
             if not options["loop"]:
                 return
