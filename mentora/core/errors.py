@@ -24,3 +24,7 @@ class Conflict(DomainError):
     """The action conflicts with the current state (already done, full, closed)."""
 
     status_code = 409
+
+
+class StaleWrite(Conflict):
+    """Someone changed the object since the writer read it (its version moved on)."""

@@ -18,6 +18,7 @@ from mentora.core.api_access import api_membership
 from mentora.core.api_input import ObjectIn
 from mentora.core.api_pages import Pages, Rows
 from mentora.core.api_responses import LIMITED_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from mentora.core.errors import StaleWrite
 from mentora.core.timebounds import ApiDate
 from mentora.goals import quizzes, reviews, services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
@@ -144,6 +145,7 @@ class GoalOut(Schema):
     skill_id: int | None
     status: str
     progress: int = Field(..., description="Percent of milestones and checklist items done (100 when achieved).")
+    version: int = Field(..., description="Send it back with a rewrite: a goal changed since is not overwritten (409).")
 
 
 class GoalDetailOut(GoalOut):
@@ -166,6 +168,14 @@ class GoalIn(Schema):
 
 class GoalUpdateIn(GoalIn):
     status: GoalStatus | None = None
+    version: int | None = Field(None, ge=1, description="The version you read; when the goal has moved on since, "
+                                "nothing is written and the answer is 409 with the goal as it is now.")
+
+
+class StaleGoalOut(Schema):
+    detail: str
+    field: str | None = None
+    current: GoalDetailOut | None = Field(None, description="The goal as it is now (for a stale write).")
 
 
 class MilestoneIn(Schema):
@@ -251,14 +261,17 @@ def goal_detail(request: HttpRequest, org: str, goal_id: int) -> dict[str, Any]:
     return _detail_out(access_goal(api_membership(request, org), goal_id))
 
 
-@router.put("/orgs/{org}/goals/{goal_id}", response={200: GoalDetailOut, **WRITE_ERRORS},
+@router.put("/orgs/{org}/goals/{goal_id}", response={200: GoalDetailOut, **WRITE_ERRORS, 409: StaleGoalOut},
             summary="Rewrite a goal and set its status (members)")
-def goal_update(request: HttpRequest, org: str, goal_id: int, payload: GoalUpdateIn) -> dict[str, Any]:
+def goal_update(request: HttpRequest, org: str, goal_id: int, payload: GoalUpdateIn) -> Any:
     membership = api_membership(request, org)
     goal = access_goal(membership, goal_id, write=True)
-    values = payload.dict(exclude={"skill_id", "status"})
-    services.save_goal(mentorship=goal.mentorship, author=membership, goal=goal,
-                       skill=_skill(goal.mentorship, payload.skill_id), **values)
+    values = payload.dict(exclude={"skill_id", "status", "version"})
+    try:
+        services.save_goal(mentorship=goal.mentorship, author=membership, goal=goal, expected_version=payload.version,
+                           skill=_skill(goal.mentorship, payload.skill_id), **values)
+    except StaleWrite as error:
+        return Status(409, {"detail": error.message, "field": "version", "current": _detail_out(goal)})
     if payload.status is not None:
         services.set_goal_status(goal=goal, status=str(payload.status))
     return _detail_out(goal)

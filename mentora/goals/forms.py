@@ -51,6 +51,12 @@ class GoalForm(SupportedDatesMixin, forms.ModelForm[Goal]):
         self.fields["skill"].required = False
 
 
+class GoalEditForm(GoalForm):
+    """Editing: the version the writer read travels with the form (a stale save is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
 

@@ -48,6 +48,8 @@ class Goal(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("Skill this builds"))
     status = models.CharField(max_length=12, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED)
+    # Raised by every rewrite: an edit made from an older version is refused, not silently lost.
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,12 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import Membership
-from mentora.core.errors import DomainError
+from mentora.core.errors import DomainError, StaleWrite
 from mentora.core.ratelimit import limit
 from mentora.goals.files import content_matches, evidence_kind
 from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalComment, GoalStatus, Milestone
@@ -65,8 +66,13 @@ def _goal_owner(mentorship: Mentorship, author: Membership) -> Membership:
 def save_goal(
     *, mentorship: Mentorship, author: Membership, title: str, description: str, measure: str, achievable: str,
     relevance: str, target_on: date, skill: Skill | None = None, goal: Goal | None = None,
+    expected_version: int | None = None,
 ) -> Goal:
-    """Create a goal (owned by the mentee; either side may write it) or update an existing one."""
+    """Create a goal (owned by the mentee; either side may write it) or update an existing one.
+
+    `expected_version` is the version the writer read: when the goal moved on since, nothing is
+    written and StaleWrite says so (two edits from the same stale read: the second is refused).
+    """
     fields = {"title": title, "description": description, "measure": measure, "achievable": achievable,
               "relevance": relevance}
     for name, value in fields.items():
@@ -77,11 +83,21 @@ def save_goal(
         raise DomainError(_("Choose a skill from the list."), field="skill")
     if goal is None:
         goal = Goal(mentorship=mentorship, owner=_goal_owner(mentorship, author), created_by=author)
+    is_new = goal.pk is None
+    if not is_new:
+        values = {name: value.strip() for name, value in fields.items()} | {"target_on": target_on, "skill": skill}
+        current = Goal.objects.filter(pk=goal.pk)
+        if expected_version is not None:
+            current = current.filter(version=expected_version)
+        if not current.update(**values, version=F("version") + 1, updated_at=timezone.now()):
+            raise StaleWrite(_("Someone changed this goal since you opened it. Their version is shown; your changes "
+                               "are still in the form — save again to replace theirs."))
+        goal.refresh_from_db()
+        return goal
     for name, value in fields.items():
         setattr(goal, name, value.strip())
     goal.target_on = target_on
     goal.skill = skill
-    is_new = goal.pk is None
     goal.save()
     if is_new:
         others = [m.membership.user for m in mentorship.active_members() if m.membership_id != author.pk]

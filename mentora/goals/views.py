@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.core.access import AuthedRequest, is_mentorship_member, org_view
-from mentora.core.errors import DomainError
+from mentora.core.errors import DomainError, StaleWrite
 from mentora.core.toasts import celebrate
 from mentora.goals import services
 from mentora.goals.access import access_checklist_item, access_goal, access_milestone
@@ -26,6 +26,7 @@ from mentora.goals.forms import (
     CommentForm,
     DoneForm,
     EvidenceForm,
+    GoalEditForm,
     GoalForm,
     GoalStatusForm,
     MilestoneForm,
@@ -97,21 +98,32 @@ def goal_edit(request: AuthedRequest, goal_id: int) -> HttpResponse:
     membership = request.membership
     goal = access_goal(membership, goal_id, write=True)
     # No `instance`: validation must not touch the goal; the service does the writing.
-    form = GoalForm(request.POST or None, initial=model_to_dict(goal, fields=GoalForm.Meta.fields),
-                    organization=membership.organization)
-    status = 200
+    initial = model_to_dict(goal, fields=GoalForm.Meta.fields) | {"version": goal.version}
+    form = GoalEditForm(request.POST or None, initial=initial, organization=membership.organization)
+    status, theirs = 200, None
     if request.method == "POST":
         status = UNPROCESSABLE
         if form.is_valid():
+            values = dict(form.cleaned_data)
+            expected = values.pop("version")
             try:
-                services.save_goal(mentorship=goal.mentorship, author=membership, goal=goal, **form.cleaned_data)
+                services.save_goal(mentorship=goal.mentorship, author=membership, goal=goal, expected_version=expected,
+                                   **values)
+            except StaleWrite as error:
+                # Keep their words in the form; the next save is made from the version now shown.
+                status, theirs = HTTPStatus.CONFLICT, Goal.objects.get(pk=goal.pk)
+                data = request.POST.copy()
+                data["version"] = str(theirs.version)
+                form = GoalEditForm(data, organization=membership.organization)
+                form.is_valid()
+                form.add_error(None, error.message)
             except DomainError as error:
                 _fail(form, error)
             else:
                 messages.success(request, _("Goal saved."))
                 return _back(goal)
-    return render(request, "goals/form.html", {"form": form, "mentorship": goal.mentorship, "goal": goal},
-                  status=status)
+    return render(request, "goals/form.html", {"form": form, "mentorship": goal.mentorship, "goal": goal,
+                                               "theirs": theirs}, status=status)
 
 
 @org_view()

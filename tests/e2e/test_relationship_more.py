@@ -128,3 +128,30 @@ def test_reaching_the_last_milestone_is_celebrated_warmly_and_calmly(page: Page,
     expect(page.get_by_role("button", name="Reopen milestone “Outline ready”")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "celebration", phone=True)
+
+
+def test_a_goal_saved_from_a_stale_page_is_refused_and_shows_what_changed(browser, live_server, world: World):
+    from tests.e2e.conftest import VIEWPORT
+
+    goal = goal_of(world)
+    pages = {}
+    for email in ("mentor@acme.test", "mentee@acme.test"):
+        page = browser.new_context(viewport=VIEWPORT).new_page()
+        login(page, live_server, email)
+        page.goto(f"{live_server.url}/o/acme/goals/{goal.pk}/edit/")
+        pages[email] = page
+    pages["mentor@acme.test"].get_by_label("Goal:", exact=True).fill("Give a talk to the board")
+    pages["mentor@acme.test"].get_by_role("button", name="Save goal").click()
+    expect(pages["mentor@acme.test"].locator(".messages")).to_contain_text("Goal saved.")
+
+    mine = pages["mentee@acme.test"]
+    mine.get_by_label("Goal:", exact=True).fill("Give a talk at the all-hands")
+    mine.get_by_role("button", name="Save goal").click()
+    expect(mine.get_by_text("Someone changed this goal since you opened it")).to_be_visible()
+    expect(mine.get_by_role("region", name="The goal as it is now")).to_contain_text("Give a talk to the board")
+    expect(mine.get_by_label("Goal:", exact=True)).to_have_value("Give a talk at the all-hands")
+    assert_accessible(mine)
+    mine.get_by_role("button", name="Save goal").click()  # deliberately, now that they have seen theirs
+    expect(mine.locator(".messages")).to_contain_text("Goal saved.")
+    goal.refresh_from_db()
+    assert goal.title == "Give a talk at the all-hands"
