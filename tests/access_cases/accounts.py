@@ -22,6 +22,9 @@ def _applied_import(w):  # type: ignore[no-untyped-def]
 CASES: list[Case] = [
     Case("accounts:invitation_accept", lambda w: ["no-such-token"], dict.fromkeys(ROLES, MISSING)),
     Case("accounts:api_tokens", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
+    # Your data (mentora.privacy): every signed-in person has their own.
+    Case("privacy:my_data", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
+    Case("privacy:my_data_download", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}, "post"),
     Case("accounts:api_token_revoke", lambda w: [999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}, "post"),
     Case("accounts:people", org, COORDINATORS),
     Case("accounts:invite", org, COORDINATORS),

@@ -1,11 +1,15 @@
 """Access-matrix entries for insights (coordinators and admins of the program's organization only)."""
 
-from tests.access_cases import COORDINATORS, Case, org
+from tests.access_cases import COORDINATORS, MISSING, Case, org
 
 CASES: list[Case] = [
     Case("insights:organization", org, COORDINATORS),
     Case("insights:program", lambda w: ["acme", w.program.pk], COORDINATORS),
     Case("insights:people", lambda w: ["acme", w.program.pk], COORDINATORS, data=lambda w: {"step": "matched"}),
+    Case("insights:behind", lambda w: ["acme", w.program.pk, "never-met"], COORDINATORS),
+    # No such scheduled message: everyone who may come this far is told so, like anyone else.
+    Case("insights:scheduled_cancel", lambda w: ["acme", w.program.pk, 999999],
+         {**COORDINATORS, "coordinator": MISSING, "admin": MISSING}, "post"),
     Case("insights:people_message", lambda w: ["acme", w.program.pk], COORDINATORS, "post",
          lambda w: {"step": "matched", "message": "Hi {first_name}"}),
     Case("insights:retrospective", lambda w: ["acme", w.program.pk], COORDINATORS),
@@ -30,6 +34,7 @@ CASES: list[Case] = [
 CROSS_TENANT: list[Case] = [
     Case("insights:program", lambda w: ["acme", w.other_program.pk], {}),
     Case("insights:people", lambda w: ["acme", w.other_program.pk], {}, data=lambda w: {"step": "matched"}),
+    Case("insights:behind", lambda w: ["acme", w.other_program.pk, "never-met"], {}),
     Case("insights:people_message", lambda w: ["acme", w.other_program.pk], {}, "post",
          lambda w: {"step": "matched", "message": "Hi {first_name}", "confirm": "yes"}),
     Case("insights:retrospective", lambda w: ["acme", w.other_program.pk], {}),
