@@ -95,18 +95,23 @@ def test_a_write_while_redis_is_down_is_saved_answered_normally_and_done_when_re
     assert [m.to for m in mail.outbox] == [["new@acme.test"]]
 
 
+def _book_in_two_days(world: World) -> Any:
+    """The mentor books an hour with the mentee through the page, two days ahead on the hour."""
+    starts_at = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    return client_for(world.mentor).post(
+        reverse("meetings:book", args=["acme", world.mentorship.pk]),
+        {"starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60,
+         "channel": "video", "location": "", "agenda": "", "interval_weeks": 0, "count": ""},
+    )
+
+
 def test_booking_a_meeting_while_redis_is_down_answers_normally(
     world: World, redis_down: None, django_capture_on_commit_callbacks: Any,
 ) -> None:
     from mentora.meetings.models import Meeting
 
-    starts_at = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.mentor).post(
-            reverse("meetings:book", args=["acme", world.mentorship.pk]),
-            {"starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60,
-             "channel": "video", "location": "", "agenda": "", "interval_weeks": 0, "count": ""},
-        )
+        response = _book_in_two_days(world)
     assert response.status_code == 302
     assert Meeting.objects.filter(mentorship=world.mentorship).count() == 1
     assert OutboxEntry.objects.filter(status=OutboxStatus.PENDING, enqueued_at__isnull=True).exists()
@@ -287,14 +292,9 @@ def test_a_meeting_invite_the_mail_server_refused_for_one_attendee_reaches_each_
 
     settings.EMAIL_BACKEND = "tests.tasks_for_tests.RefusingEmailBackend"
     RefusingEmailBackend.refused = {"mentee@acme.test"}
-    starts_at = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client_for(world.mentor).post(
-                reverse("meetings:book", args=["acme", world.mentorship.pk]),
-                {"starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60,
-                 "channel": "video", "location": "", "agenda": "", "interval_weeks": 0, "count": ""},
-            )
+            response = _book_in_two_days(world)
         assert response.status_code == 302
         assert [m.to for m in mail.outbox] == [["mentor@acme.test"]]
         waiting = OutboxEntry.objects.get(status=OutboxStatus.PENDING)
