@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentora.insights.suppression import MIN_GROUP, Group, enough_answers, suppress_groups
+from mentora.core.suppression import MIN_GROUP, Group, enough_answers, suppress_groups
 
 sizes = st.lists(st.integers(min_value=0, max_value=40), max_size=12)
 

@@ -20,10 +20,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.suppression import MIN_GROUP, Group, enough_answers, suppress_groups
 from mentora.feedback.models import CheckIn, Evaluation, Outcome
 from mentora.goals.models import Goal, GoalStatus
 from mentora.insights.spreadsheets import Column
-from mentora.insights.suppression import MIN_GROUP, Group, enough_answers, suppress_groups
 from mentora.matching.models import MatchRunStatus, ProposedMatch
 from mentora.matching.words import fit_label
 from mentora.meetings.models import MeetingStatus

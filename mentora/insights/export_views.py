@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
 from mentora.core.access import AuthedRequest, access_program, org_view, viewer_zone
+from mentora.core.suppression import MIN_GROUP
 from mentora.insights import exports
 from mentora.insights.export_tables import Scope
-from mentora.insights.suppression import MIN_GROUP
 
 
 @require_safe

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from mentora.accounts.models import Membership
 from mentora.core.models import AuditEvent, record_audit_event
+from mentora.core.suppression import MIN_GROUP
 from mentora.feedback.models import CheckIn
 from mentora.goals.models import Goal
 from mentora.insights.export_tables import (
@@ -44,7 +45,6 @@ from mentora.insights.export_tables import (
     mentorships_table,
 )
 from mentora.insights.spreadsheets import csv_lines, file_blocks, streaming_body, write_xlsx
-from mentora.insights.suppression import MIN_GROUP
 from mentora.mentorships.models import Mentorship
 from mentora.programs.models import Enrollment, Program
 

@@ -40,6 +40,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.core.suppression import Group, GroupRow, enough_answers, suppress_groups
 from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Outcome, SelfRating
 from mentora.goals.models import Goal, GoalStatus, Milestone
 from mentora.meetings.models import Meeting, MeetingStatus
@@ -55,8 +56,6 @@ from mentora.mentorships.models import (
 )
 from mentora.messaging.models import Message
 from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program
-
-from .suppression import Group, GroupRow, enough_answers, suppress_groups
 
 __all__ = ["ACTIVE_AT_DAYS", "TREND_WEEKS", "Filters", "ProgramInsights", "held_meetings", "program_insights"]
 

@@ -29,11 +29,11 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from mentora.accounts.models import Membership
+from mentora.core.suppression import MIN_GROUP
 from mentora.mentorships.models import MemberRole, MentorshipMember
 from mentora.programs.models import Program
 
 from .models import HrEvent, HrEventKind
-from .suppression import MIN_GROUP
 
 __all__ = ["FOLLOW_UP", "Measure", "OutcomeReport", "outcome_report", "wilson"]
 

@@ -9,13 +9,13 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from mentora.core.models import Organization
+from mentora.core.suppression import enough_answers
 from mentora.feedback.models import CheckIn, Evaluation
 from mentora.meetings.models import Meeting
 from mentora.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus, SessionLog
 from mentora.programs.models import Enrollment, EnrollmentRole, EnrollmentStatus, Program, ProgramStatus
 
 from .health import PARTICIPANT_ROLES, held_meetings
-from .suppression import enough_answers
 
 __all__ = ["QUIET_AFTER", "ProgramRow", "organization_rollup"]
 

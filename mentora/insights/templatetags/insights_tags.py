@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from mentora.insights.suppression import GroupRow
+from mentora.core.suppression import GroupRow
 
 register = template.Library()
 
