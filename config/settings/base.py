@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mentora.notifications",
     "mentora.matching",
     "mentora.insights",
+    "mentora.privacy",
 ]
 
 MIDDLEWARE = [

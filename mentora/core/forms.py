@@ -27,6 +27,15 @@ class DiversitySettingsForm(forms.Form):
             )
 
 
+class RetentionForm(forms.Form):
+    retention_months = forms.IntegerField(
+        label=_("Keep a closed mentorship's notes and messages for (months)"), min_value=1, max_value=120,
+        help_text=_("Counted from the day a mentorship ended. Then its notes, messages and files, check-ins, "
+                    "evaluations, feedback and self-assessments are deleted; the mentorship, its goals and "
+                    "meetings stay for the program's figures. 1 to 120 months."),
+    )
+
+
 class BrandingForm(forms.Form):
     """The organization's accent colour and logo (checked in branding.set_organization_branding)."""
 

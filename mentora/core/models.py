@@ -32,6 +32,10 @@ class Organization(models.Model):
     # the accent colour carries white text, so it must reach 4.5:1 against white (checked on save).
     logo = models.FileField(_("logo"), upload_to=organization_logo_path, max_length=200, blank=True)
     accent_color = models.CharField(_("accent colour"), max_length=7, blank=True)
+    # How long the words of a closed mentorship (notes, messages, check-ins, evaluations, feedback)
+    # are kept after it ended; `mentora.privacy.retention` purges them daily.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep a closed mentorship's notes and messages for (months)"), default=24)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,6 +45,8 @@ class Organization(models.Model):
                 condition=Q(accent_color="") | Q(accent_color__regex=r"^#[0-9a-f]{6}$"),
                 name="organization_accent_color_hex",
             ),
+            models.CheckConstraint(condition=Q(retention_months__gte=1, retention_months__lte=120),
+                                   name="organization_retention_1_to_120_months"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,10 +19,10 @@ from mentora.accounts.services import create_organization
 from mentora.core.access import AuthedRequest, org_view
 from mentora.core.branding import set_organization_branding
 from mentora.core.errors import DomainError
-from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm
+from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm, RetentionForm
 from mentora.core.health import readiness
 from mentora.core.images import stored_image_response
-from mentora.core.models import AuditEvent
+from mentora.core.models import AuditEvent, Organization, record_audit_event
 from mentora.profiles.models import DiversityPolicy
 from mentora.profiles.services import set_diversity_policy
 
@@ -98,6 +99,23 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
     organization = request.membership.organization
     uses = dict(DiversityPolicy.objects.filter(organization=organization).values_list("attribute", "use"))
     initial = {"diversity_enabled": organization.diversity_enabled} | {f"use_{k}": v for k, v in uses.items()}
+    retention = request.method == "POST" and request.POST.get("section") == "retention"
+    retention_form = RetentionForm(request.POST if retention else None,
+                                   initial={"retention_months": organization.retention_months})
+    if retention:
+        if retention_form.is_valid():
+            months = retention_form.cleaned_data["retention_months"]
+            if months != organization.retention_months:
+                record_audit_event(organization=organization, actor=request.user, action="privacy.retention_change",
+                                   target=organization, details={"from": organization.retention_months, "to": months})
+                Organization.objects.filter(pk=organization.pk).update(retention_months=months)
+            messages.success(request, _("Saved: closed mentorships' notes and messages are kept for %(n)d months.")
+                             % {"n": months})
+            return redirect(reverse("core:organization_settings", args=[organization.slug]) + "#retention")
+        form = DiversitySettingsForm(initial=initial)
+        branding_form = BrandingForm(initial={"accent_color": organization.accent_color})
+        return render(request, "core/organization_settings.html", {
+            "form": form, "branding_form": branding_form, "retention_form": retention_form}, status=422)
     form = DiversitySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         set_diversity_policy(
@@ -109,7 +127,8 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Settings saved."))
         return redirect("core:organization_settings", org=organization.slug)
     branding_form = BrandingForm(initial={"accent_color": organization.accent_color})
-    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form})
+    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form,
+                                                               "retention_form": retention_form})
 
 
 @require_POST
@@ -134,8 +153,9 @@ def organization_branding(request: AuthedRequest) -> HttpResponse:
     uses = dict(DiversityPolicy.objects.filter(organization=organization).values_list("attribute", "use"))
     form = DiversitySettingsForm(initial={"diversity_enabled": organization.diversity_enabled}
                                  | {f"use_{k}": v for k, v in uses.items()})
-    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form},
-                  status=422)
+    retention_form = RetentionForm(initial={"retention_months": organization.retention_months})
+    return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form,
+                                                               "retention_form": retention_form}, status=422)
 
 
 @require_GET

@@ -137,3 +137,19 @@ def test_a_member_downloads_everything_mentora_holds_about_them(page: Page, live
     with zipfile.ZipFile(download.path()) as bundle:
         document = json.loads(bundle.read("data.json"))
     assert document["account"]["email"] == "member@acme.test"
+
+
+def test_an_admin_sets_how_long_closed_mentorships_words_are_kept(page: Page, live_server, world: World):
+    login(page, live_server, "admin@acme.test")
+    page.goto(f"{live_server.url}/o/acme/settings/")
+    keep = page.get_by_role("group", name="How long people's words are kept")
+    field = keep.get_by_label("Keep a closed mentorship's notes and messages for (months)")
+    expect(field).to_have_value("24")
+    field.fill("200")
+    page.get_by_role("button", name="Save how long").click()
+    expect(page.get_by_role("group", name="How long people's words are kept")).to_contain_text("less than or equal to 120")
+    assert_accessible(page)
+    page.get_by_label("Keep a closed mentorship's notes and messages for (months)").fill("12")
+    page.get_by_role("button", name="Save how long").click()
+    expect(page.locator(".messages")).to_contain_text("kept for 12 months")
+    assert Organization.objects.get(slug="acme").retention_months == 12
