@@ -86,6 +86,21 @@ def test_the_run_page_shows_figures_and_plain_word_explanations(world, cohort, a
     assert "groups smaller than 5" in page  # tiny department groups hidden
 
 
+def test_the_run_page_speaks_in_peoples_words_with_the_exact_figures_one_click_away(world, cohort, as_coordinator):
+    """Issue 13, defect 10: no "min-cost-flow/max_total · 0.2874 s", "Optimality gap 0.139913142" or
+    "Fit 0.13" in the page's own words; the exact figures sit in a disclosure."""
+    program, _mentors, _mentees = cohort
+    run = run_now(program, world.coordinator.user)
+    page = as_coordinator.get(reverse("matching:run_detail", args=["acme", program.pk, run.pk])).content.decode()
+    start = page.index('<details class="exact-figures">')
+    end = page.index("</details>", start)
+    visible, exact = page[:start] + page[end:], page[start:end]
+    assert "Optimality gap" in exact and run.solver in exact  # one click away
+    for jargon in ("Optimality gap", run.solver, "min-cost-flow", "max_total"):
+        assert jargon not in visible, jargon
+    assert "best possible" in visible.lower()
+
+
 def test_starting_a_run_from_the_page_queues_then_polls(world, cohort, as_coordinator, django_capture_on_commit_callbacks):
     program, _m, _e = cohort
     with django_capture_on_commit_callbacks(execute=True):
