@@ -180,6 +180,21 @@ def test_publishing_creates_mentorships_once_and_notifies_everyone(world, cohort
     assert Mentorship.objects.filter(program=program).count() == 5
 
 
+def test_publishing_reads_the_load_cap_once_not_once_per_seat(world, cohort):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mentora.matching.models import MatchingSettings
+
+    program, _mentors, _mentees = cohort
+    MatchingSettings.objects.update_or_create(program=program, defaults={"mentor_load_cap": 4})
+    run = run_now(program, world.coordinator.user)
+    with CaptureQueriesContext(connection) as queries:
+        created = publish_run(run=run, published_by=world.coordinator.user)
+    assert len(created) == 5
+    assert sum("mentor_load_cap" in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_publishing_is_all_or_nothing(world, cohort):
     """If one mentee got a mentor meanwhile, nothing of the run is published."""
     from mentora.mentorships.services import create_mentorship

@@ -23,7 +23,7 @@ from mentora.matching.models import MatchingSettings, MatchRun, MatchRunStatus, 
 from mentora.matching.quality import run_quality, unmatched_reasons
 from mentora.matching.snapshot import build_instance, settings_for
 from mentora.mentorships.models import Mentorship, MentorshipMember
-from mentora.mentorships.services import create_mentorship
+from mentora.mentorships.services import create_mentorship, mentor_load_cap
 from mentora.notifications.services import notify
 from mentora.programs.models import MatchingMode, Program
 
@@ -309,6 +309,7 @@ def publish_run(*, run: MatchRun, published_by: User, confirmation: str | None =
     if not proposals:
         raise Conflict(_("This run proposes no matches."))
     created: list[Mentorship] = []
+    load_cap = mentor_load_cap(program)  # read once for every seat the run claims
     if program.form == "circle":
         groups: dict[int, list[ProposedMatch]] = {}
         for proposal in proposals:
@@ -317,13 +318,13 @@ def publish_run(*, run: MatchRun, published_by: User, confirmation: str | None =
             facilitator = members[0].mentor
             seats: list[tuple[Membership, str]] = [(facilitator, "facilitator")] + [(p.mentee, "mentee") for p in members]
             created.append(create_mentorship(program=program, members=seats, created_by=published_by,
-                                             source=Mentorship.Source.MATCH_RUN, topic=members[0].topic))
+                                             source=Mentorship.Source.MATCH_RUN, topic=members[0].topic, load_cap=load_cap))
     else:
         roles = ("peer", "peer") if program.form == "peer" else ("mentee", "mentor")
         for proposal in proposals:
             created.append(create_mentorship(
                 program=program, members=[(proposal.mentee, roles[0]), (proposal.mentor, roles[1])],
-                created_by=published_by, source=Mentorship.Source.MATCH_RUN,
+                created_by=published_by, source=Mentorship.Source.MATCH_RUN, load_cap=load_cap,
             ))
     locked.status = MatchRunStatus.PUBLISHED
     locked.published_by = published_by

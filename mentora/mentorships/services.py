@@ -42,17 +42,30 @@ class AlreadyMatched(Conflict):
     """The mentee (or peer) already has an open mentorship in this program."""
 
 
-def claim_seat(*, program: Program, membership: Membership) -> None:
+class _ReadCap:
+    """Marker: the caller did not read the program's load cap, so `claim_seat` reads it."""
+
+
+READ_CAP = _ReadCap()
+
+
+def mentor_load_cap(program: Program) -> int | None:
+    """The cross-program load cap set on the program's matching settings, if any (one query)."""
+    from mentora.matching.models import MatchingSettings  # matching builds on mentorships, not the reverse
+
+    return MatchingSettings.objects.filter(program=program).values_list("mentor_load_cap", flat=True).first()
+
+
+def claim_seat(*, program: Program, membership: Membership, load_cap: int | _ReadCap | None = READ_CAP) -> None:
     """Take one of the mentor's places with a conditional UPDATE (safe under concurrency).
 
     With a cross-program load cap on the program's matching settings, the mentor's enrolments in
     every program are locked first (in id order, so two claims cannot deadlock) and their places
     taken counted: a request accepted in one program and a run published in another cannot both
     take the last place under the cap. (SQLite runs IMMEDIATE transactions, so there writers queue.)
+    A caller that claims many seats (publishing a run) reads the cap once and passes it as `load_cap`.
     """
-    from mentora.matching.models import MatchingSettings  # matching builds on mentorships, not the reverse
-
-    cap = MatchingSettings.objects.filter(program=program).values_list("mentor_load_cap", flat=True).first()
+    cap = mentor_load_cap(program) if isinstance(load_cap, _ReadCap) else load_cap
     if cap is not None:
         everywhere = list(Enrollment.objects.select_for_update().filter(membership=membership, role=EnrollmentRole.MENTOR)
                           .order_by("pk").values_list("assigned", flat=True))
@@ -77,10 +90,10 @@ def release_seat(*, program: Program, membership: Membership) -> None:
 def create_mentorship(
     *, program: Program, members: Sequence[tuple[Membership, str]], created_by: User | None,
     source: str = Mentorship.Source.MANUAL, status: str = MentorshipStatus.ACTIVE, topic: str = "",
-    kind: str | None = None,
+    kind: str | None = None, load_cap: int | _ReadCap | None = READ_CAP,
 ) -> Mentorship:
     """Create a pair, peer pair or circle. Mentors' seats are claimed in the database; a mentee or
-    peer who already has an open mentorship in the program is refused."""
+    peer who already has an open mentorship in the program is refused. `load_cap`: see `claim_seat`."""
     kind = kind or {"one_on_one": "pair", "peer": "peer", "circle": "circle"}[program.form]
     allowed_roles = member_roles_for(kind)
     if len({m.pk for m, _role in members}) != len(members):
@@ -102,7 +115,7 @@ def create_mentorship(
     )
     for membership, role in members:
         if role in MENTOR_ROLES:
-            claim_seat(program=program, membership=membership)
+            claim_seat(program=program, membership=membership, load_cap=load_cap)
         try:
             with transaction.atomic():
                 MentorshipMember.objects.create(mentorship=mentorship, membership=membership, role=role, program=program)
