@@ -104,3 +104,13 @@ def test_a_refusal_is_in_the_security_log_and_an_empty_rate_turns_a_limit_off(
     limits["message"] = ""
     for _ in range(10):
         limit("message", user)  # off
+
+
+def test_a_mistyped_rate_fails_the_start_up_check_not_the_first_message(settings: Any) -> None:
+    from django.core import checks
+
+    settings.MENTORA_RATE_LIMITS = {"message": "30 a minute", "upload": "60/h"}
+    errors = [m for m in checks.run_checks() if m.id == "mentora.E001"]
+    assert len(errors) == 1 and "'message'" in errors[0].msg and "MENTORA_RATE_LIMIT_MESSAGE" in errors[0].hint
+    settings.MENTORA_RATE_LIMITS = {"message": "30/m", "upload": "5/15m"}
+    assert not [m for m in checks.run_checks() if m.id == "mentora.E001"]

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
@@ -11,6 +12,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from mentora.core.outbox import drain_outbox, prune_outbox
         from mentora.core.periodic import register_periodic
+        from mentora.core.ratelimit import check_rate_settings
+
+        checks.register(check_rate_settings)
 
         # Queued work resumes within a minute once the task queue (Redis) is reachable again.
         register_periodic("core.drain_outbox", drain_outbox, every=timedelta(minutes=1))

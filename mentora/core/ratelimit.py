@@ -12,6 +12,7 @@ it must never become the outage.
 from __future__ import annotations
 
 import contextvars
+import functools
 import math
 import re
 import time
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.utils.translation import gettext, gettext_lazy
 
 from mentora.core import security_log
 from mentora.core.errors import DomainError
 
-__all__ = ["ACTIONS", "Rate", "RateLimited", "hit", "limit", "peek"]
+__all__ = ["ACTIONS", "Rate", "RateLimited", "check_rate_settings", "hit", "limit", "peek"]
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -45,6 +47,12 @@ class Rate:
         if found is None or int(found[1]) < 1:
             raise ValueError(f"Not a rate: {text!r} (write it like '30/m' or '5/15m').")
         return cls(int(found[1]), int(found[2] or 1) * _UNITS[found[3]])
+
+    @classmethod
+    @functools.cache
+    def configured(cls, text: str) -> Rate:
+        """`parse`, remembered: the configured rates are a handful of strings read on every write."""
+        return cls.parse(text)
 
     def __str__(self) -> str:
         return f"{self.count}/{self.seconds}s"
@@ -80,7 +88,7 @@ def limit(action: str, user: Any) -> None:
     text = (getattr(settings, "MENTORA_RATE_LIMITS", {}) or {}).get(action)
     if not text or getattr(user, "pk", None) is None:
         return
-    wait = hit(f"{action}:{user.pk}", Rate.parse(text))
+    wait = hit(f"{action}:{user.pk}", Rate.configured(text))
     if wait:
         security_log.event("ratelimit.refused", user=user, action=action, wait_seconds=wait)
         waits = refusals.get()
@@ -88,6 +96,20 @@ def limit(action: str, user: Any) -> None:
             waits.append(wait)
         raise RateLimited(wait, gettext("%(what)s; try again in %(when)s.") % {
             "what": ACTIONS.get(action, gettext("Too many requests")), "when": _in_words(max(1, wait))})
+
+
+def check_rate_settings(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: every configured rate parses, so a typo fails at start-up, not on a write."""
+    problems: list[checks.CheckMessage] = []
+    for action, text in (getattr(settings, "MENTORA_RATE_LIMITS", {}) or {}).items():
+        if not text:
+            continue
+        try:
+            Rate.parse(text)
+        except ValueError as error:
+            problems.append(checks.Error(f"MENTORA_RATE_LIMITS[{action!r}]: {error}", id="mentora.E001",
+                                         hint=f"Set MENTORA_RATE_LIMIT_{action.upper()} to a rate such as '30/m'."))
+    return problems
 
 
 def _in_words(seconds: int) -> str:
