@@ -73,6 +73,16 @@ def test_the_api_gives_the_same_archive_and_only_ones_own(world: World) -> None:
 def test_the_page_explains_what_is_in_and_out(world: World) -> None:
     page = client_for(world.member).get(reverse("privacy:my_data")).content.decode()
     assert "Download my data" in page and "protects the person who did" in page
+    left_out = sum(isinstance(policy, Exclude) for policy in POLICY.values())
+    assert f"data.json names all {left_out} kinds of record left out" in page
     assert client_for(None).get(reverse("privacy:my_data")).status_code == 302  # sign in first
     assert client_for(world.member).get(reverse("privacy:my_data_download")).status_code == 405
+
+
+def test_the_docs_give_the_policy_as_it_is() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text()
+    included = sum(isinstance(policy, Include) for policy in POLICY.values())
+    assert f"Today {len(POLICY)} such fields: {included} included, {len(POLICY) - included} excluded." in text
 
