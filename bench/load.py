@@ -103,12 +103,8 @@ def knee(results: list[dict[str, Any]]) -> int:
     return max(served, default=0)
 
 
-def page_costs(participants: dict[str, Any], runs: int = 6) -> None:
-    """Queries and milliseconds of each main page, rendered in-process by Django's test client."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
+def main_pages(participants: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, path, who) of each page the Locust users read."""
     org = participants["org"]
     member, coordinator = participants["members"][0], participants["coordinator"]
     m, p = member["mentorship_id"], member["program_id"]
@@ -118,10 +114,26 @@ def page_costs(participants: dict[str, Any], runs: int = 6) -> None:
              ("messages", f"/o/{org}/messages/", member),
              ("insights (program)", f"/o/{org}/programs/{coordinator['program_id']}/insights/", coordinator),
              ("insights (organization)", f"/o/{org}/insights/", coordinator)]
+    return pages
+
+
+def _client_for(who: dict[str, Any]) -> Any:
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    client.cookies["sessionid"] = who["cookie"].split(";")[0].split("=", 1)[1]
+    return client
+
+
+def page_costs(participants: dict[str, Any], runs: int = 6) -> None:
+    """Queries and milliseconds of each main page, rendered in-process by Django's test client."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages = main_pages(participants)
     print(f"\nPer-page cost, in-process (median of {runs - 1} after a warm-up; a member of the running program):")
     for name, path, who in pages:
-        client = Client(HTTP_HOST=HOST)
-        client.cookies["sessionid"] = who["cookie"].split(";")[0].split("=", 1)[1]
+        client = _client_for(who)
         timings, queries, status = [], 0, 0
         for _ in range(runs):
             with CaptureQueriesContext(connection) as captured:
@@ -130,6 +142,23 @@ def page_costs(participants: dict[str, Any], runs: int = 6) -> None:
                 timings.append((time.perf_counter() - began) * 1000)
             queries = len(captured.captured_queries)
         print(f"  {name:<24} {status}  {queries:>3} queries  {statistics.median(timings[1:]):6.1f} ms")
+
+
+def profile_page(participants: dict[str, Any], name: str, runs: int = 20) -> None:
+    """Where one page's time goes: pyinstrument over `runs` renders after a warm-up."""
+    from pyinstrument import Profiler
+
+    found = [(path, who) for page, path, who in main_pages(participants) if page.startswith(name)]
+    if not found:
+        raise SystemExit(f"no page named {name!r}; one of: {', '.join(p for p, _, _ in main_pages(participants))}")
+    path, who = found[0]
+    client = _client_for(who)
+    client.get(path, secure=True)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(runs):
+            client.get(path, secure=True)
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
 def main() -> None:
@@ -141,6 +170,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=0, help="seconds per rate (default 30, quick 12)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--pages-only", action="store_true", help="only the per-page cost")
+    parser.add_argument("--profile", default="", metavar="PAGE", help="profile one page (home, mentorship, …) and stop")
     parser.add_argument("--healthz", action="store_true",
                         help="only GET /healthz (no database, no template): the server's own cost per request")
     args = parser.parse_args()
@@ -163,6 +193,9 @@ def main() -> None:
         participants = make_participants()
         participants_path = workdir / "participants.json"
         write_participants(participants_path, participants)
+        if args.profile:
+            profile_page(participants, args.profile)
+            return
         if not args.healthz:
             page_costs(participants)
         if args.pages_only:

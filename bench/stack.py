@@ -185,8 +185,24 @@ def redis_argv(port: int, workdir: Path) -> list[str]:
             "--dir", str(workdir), "--logfile", "", "--protected-mode", "no"]
 
 
+def create_database(url: str) -> None:
+    """CREATE DATABASE for a PostgreSQL URL when it does not exist (a new machine has only the defaults)."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def prepare_database(env: dict[str, str], *, people: int = 300) -> None:
-    """Migrate, collect static files (the manifest storage needs them) and seed the demo (reused when present)."""
+    """Create the database if this machine has none, migrate, collect static files (the manifest storage
+    needs them) and seed the demo (reused when present)."""
+    create_database(env["DATABASE_URL"])
     for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"], ["seed_demo", "--people", str(people)]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 

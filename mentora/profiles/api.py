@@ -5,7 +5,6 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
@@ -14,7 +13,7 @@ from mentora.core.access import access_member
 from mentora.core.api_access import api_membership
 from mentora.core.api_input import ObjectIn
 from mentora.core.api_responses import READ_ERRORS, WRITE_ERRORS
-from mentora.core.errors import DomainError
+from mentora.core.errors import DomainError, StaleWrite
 from mentora.profiles import services
 from mentora.profiles.languages import LANGUAGE_NAMES
 from mentora.profiles.models import Cadence, Channel, LearningStyle, Profile
@@ -36,6 +35,7 @@ class SlotOut(Schema):
 
 class ProfileOut(Schema):
     member_id: int
+    version: int = Field(..., description="Send it back with a PATCH: a profile saved since is not overwritten (409).")
     full_name: str
     headline: str
     bio: str
@@ -58,6 +58,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(ObjectIn):
+    version: int | None = Field(None, ge=1, description="The version you read; when the profile was saved since, "
+                                "nothing changes and the answer is 409 with the profile as it is now.")
     headline: str | None = Field(None, max_length=160)
     bio: str | None = Field(None, max_length=4000)
     department: str | None = Field(None, max_length=120)
@@ -117,7 +119,7 @@ class ProfileIn(ObjectIn):
 def profile_out(profile: Profile) -> dict[str, Any]:
     skills = list(profile.skills.all())
     return {
-        "member_id": profile.membership_id, "full_name": profile.membership.user.full_name,
+        "member_id": profile.membership_id, "version": profile.version, "full_name": profile.membership.user.full_name,
         **{name: getattr(profile, name) for name in services.EDITABLE_FIELDS},
         "learning_style": profile.learning_style, "preferred_cadence": profile.preferred_cadence,
         "skills_offered": [{"skill_id": s.skill_id, "name": s.skill.name, "level": s.level} for s in skills if s.direction == "offered"],
@@ -151,23 +153,28 @@ def my_profile(request: HttpRequest, org: str) -> dict[str, Any]:
     return profile_out(_load(membership.pk))
 
 
-@router.patch("/orgs/{org}/profile", response={200: ProfileOut, **WRITE_ERRORS}, summary="Update my profile")
+class StaleProfileOut(Schema):
+    detail: str
+    field: str | None = None
+    current: ProfileOut | None = Field(None, description="The profile as it is now (for a stale write).")
+
+
+@router.patch("/orgs/{org}/profile", response={200: ProfileOut, **WRITE_ERRORS, 409: StaleProfileOut},
+              summary="Update my profile")
 def update_my_profile(request: HttpRequest, org: str, payload: ProfileIn) -> Any:
     membership = api_membership(request, org)
     profile = _load(membership.pk)
     data = payload.dict(exclude_unset=True)
-    with transaction.atomic():
-        offered = data.pop("skills_offered", None)
-        wanted = data.pop("skills_wanted", None)
-        cells = data.pop("availability_cells", None)
-        fields = {k: _empty_for(k) if v is None else v for k, v in data.items()}
-        services.update_profile(profile=profile, **fields)
-        if offered is not None:
-            services.set_skills(profile=profile, direction="offered", skills=[(s["skill_id"], s["level"]) for s in offered])
-        if wanted is not None:
-            services.set_skills(profile=profile, direction="wanted", skills=[(s["skill_id"], s["level"]) for s in wanted])
-        if cells is not None:
-            services.set_availability(profile=profile, cells=cells)
+    expected = data.pop("version", None)
+    skills = {direction: [(s["skill_id"], s["level"]) for s in chosen]
+              for direction, chosen in (("offered", data.pop("skills_offered", None)),
+                                        ("wanted", data.pop("skills_wanted", None))) if chosen is not None}
+    cells = data.pop("availability_cells", None)
+    fields = {k: _empty_for(k) if v is None else v for k, v in data.items()}
+    try:
+        services.save_profile(profile=profile, fields=fields, skills=skills, cells=cells, expected_version=expected)
+    except StaleWrite as error:
+        return Status(409, {"detail": error.message, "field": "version", "current": profile_out(_load(membership.pk))})
     return Status(200, profile_out(_load(membership.pk)))
 
 

@@ -15,6 +15,8 @@ TIMEZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.availab
 
 class ProfileForm(forms.ModelForm[Profile]):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
+    # The version the page was made from; a save from an older one is refused (another tab saved first).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES,
                                  help_text=_("Your availability below is in this zone."))
     languages = forms.MultipleChoiceField(

@@ -87,6 +87,9 @@ class Profile(models.Model):
     """
 
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
+    # Raised by every save of the profile page or the API: a save made from an older version (another
+    # tab, another device) is refused, not silently lost.
+    version = models.PositiveIntegerField(default=1)
     headline = models.CharField(_("headline"), max_length=160, blank=True)
     bio = models.TextField(_("about me"), blank=True, max_length=4000)
     department = models.CharField(_("department"), max_length=120, blank=True)

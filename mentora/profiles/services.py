@@ -8,11 +8,12 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
-from mentora.core.errors import DomainError, NotAllowed
+from mentora.core.errors import DomainError, NotAllowed, StaleWrite
 from mentora.core.images import process_image
 from mentora.core.models import Organization, record_audit_event
 from mentora.core.ratelimit import limit
@@ -44,6 +45,39 @@ def update_profile(*, profile: Profile, **fields: Any) -> Profile:
     for name, value in fields.items():
         setattr(profile, name, value)
     profile.save()
+    return profile
+
+
+@transaction.atomic
+def save_profile(
+    *, profile: Profile, fields: dict[str, Any], full_name: str | None = None,
+    skills: dict[str, list[tuple[int, int]]] | None = None, cells: Iterable[str] | None = None,
+    diversity: dict[str, str | None] | None = None, expected_version: int | None = None,
+) -> Profile:
+    """One save of the profile — its fields, the person's name, skills by direction, availability and
+    consented answers — all or nothing, from the page and the API alike. Parts left as None stay.
+
+    `expected_version` is the version the writer read: when the profile moved on since (a save from
+    another tab), `StaleWrite` is raised and nothing changes. Every save raises the version.
+    """
+    current = Profile.objects.select_for_update().filter(pk=profile.pk).values_list("version", flat=True).get()
+    if expected_version is not None and expected_version != current:
+        raise StaleWrite(_("Your profile was saved from somewhere else (another tab or device) since you opened "
+                           "this page. Your changes are still here: check them and save again to keep them."),
+                         field="version")
+    profile.version = current
+    update_profile(profile=profile, **fields)
+    if full_name is not None and profile.membership.user.full_name != full_name:
+        profile.membership.user.full_name = full_name
+        profile.membership.user.save(update_fields=["full_name"])
+    for direction, pairs in (skills or {}).items():
+        set_skills(profile=profile, direction=direction, skills=pairs)
+    if cells is not None:
+        set_availability(profile=profile, cells=cells)
+    if diversity is not None:
+        save_diversity_answers(profile=profile, answers=diversity)
+    Profile.objects.filter(pk=profile.pk).update(version=F("version") + 1)
+    profile.version = current + 1
     return profile
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mentora.core.access import AuthedRequest, access_member, org_view
-from mentora.core.errors import DomainError
+from mentora.core.errors import DomainError, StaleWrite
 from mentora.core.images import stored_image_response
 from mentora.profiles import services
 from mentora.profiles.availability import GRID_HOURS, cell_key, slots_to_cells
@@ -68,12 +68,12 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
     profile = Profile.objects.prefetch_related("skills", "availability").get(membership=membership)
     policies = services.diversity_policies(organization)
     answers = dict(DiversityAnswer.objects.filter(profile=profile).values_list("attribute", "value"))
-    initial = {"full_name": request.user.full_name}
+    initial = {"full_name": request.user.full_name, "version": profile.version}
     form = ProfileForm(request.POST or None, instance=profile, initial=initial)
     diversity_form = DiversityForm(request.POST or None, policies=policies, answers=answers, prefix="div")
     posted_skills: dict[str, list[tuple[int, int]] | None] = {"offered": None, "wanted": None}
     cells = slots_to_cells((s.weekday, s.start_minute, s.end_minute) for s in profile.availability.all())
-    skill_error = ""
+    skill_error, status = "", 200
     if request.method == "POST":
         cells = set(request.POST.getlist("avail"))
         try:
@@ -81,20 +81,23 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         except DomainError as error:
             skill_error = error.message
         if form.is_valid() and diversity_form.is_valid() and not skill_error:
+            data = form.cleaned_data
+            fields = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
+            fields["interests"] = data["interests_text"]
             try:
-                with transaction.atomic():
-                    data = form.cleaned_data
-                    fields = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
-                    fields["interests"] = data["interests_text"]
-                    services.update_profile(profile=profile, **fields)
-                    if request.user.full_name != data["full_name"]:
-                        request.user.full_name = data["full_name"]
-                        request.user.save(update_fields=["full_name"])
-                    for direction, pairs in posted_skills.items():
-                        services.set_skills(profile=profile, direction=direction, skills=pairs or [])
-                    services.set_availability(profile=profile, cells=cells)
-                    if policies:
-                        services.save_diversity_answers(profile=profile, answers=diversity_form.answers())
+                services.save_profile(
+                    profile=profile, fields=fields, full_name=data["full_name"],
+                    skills={d: pairs or [] for d, pairs in posted_skills.items()}, cells=cells,
+                    diversity=diversity_form.answers() if policies else None, expected_version=data["version"],
+                )
+            except StaleWrite as error:
+                # Keep their words on the page; the next save is made from the version saved now.
+                status = HTTPStatus.CONFLICT
+                data = request.POST.copy()
+                data["version"] = str(Profile.objects.values_list("version", flat=True).get(pk=profile.pk))
+                form = ProfileForm(data, instance=Profile.objects.get(pk=profile.pk), initial=initial)
+                form.is_valid()
+                form.add_error(None, error.message)
             except DomainError as error:
                 skill_error = error.message
             else:
@@ -116,7 +119,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         "offered_chips": _chips(profile, "offered", posted_skills["offered"], names),
         "wanted_chips": _chips(profile, "wanted", posted_skills["wanted"], names),
         "diversity_keys": diversity_form.attribute_keys,
-    }, status=422 if has_errors else 200)
+    }, status=status if status != 200 else (422 if has_errors else 200))
 
 
 @org_view()
