@@ -11,9 +11,9 @@ def organizations(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     unread = 0
     if membership is not None:
-        from mentora.notifications.models import Notification
+        from mentora.notifications.services import unread_count
 
-        unread = Notification.objects.unread().filter(recipient=membership.user_id, organization=membership.organization_id).count()
+        unread = unread_count(user_id=membership.user_id, organization_id=membership.organization_id)
     return {
         "current_membership": membership,
         "current_org": membership.organization if membership else None,

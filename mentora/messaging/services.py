@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
+from mentora.core import counts
 from mentora.core.errors import Conflict, DomainError, NotAllowed
 from mentora.core.models import Organization, record_audit_event
 from mentora.core.outbox import enqueue_on_commit
@@ -112,6 +113,7 @@ def post_message(*, conversation: Conversation, author: User, body: str = "", at
         message.attachment.save(name, attachment, save=False)
     message.save()
     _mark_read(conversation=conversation, user=author, message_id=message.pk)
+    forget_unread(conversation)
     realtime.push_message(conversation_id=conversation.pk, message_id=message.pk, event="created")
     _schedule_digests(conversation, exclude=author)
     return message
@@ -143,6 +145,7 @@ def delete_message(*, message: Message, deleter: User) -> Message:
         message.attachment.delete(save=False)
     message.body, message.attachment, message.attachment_name, message.deleted_at = "", "", "", timezone.now()
     message.save(update_fields=["body", "attachment", "attachment_name", "deleted_at"])
+    forget_unread(message.conversation)
     realtime.push_message(conversation_id=message.conversation_id, message_id=message.pk, event="deleted")
     return message
 
@@ -161,6 +164,7 @@ def mark_read(*, conversation: Conversation, user: User, message_id: int | None 
     latest = conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
     upto = min(message_id, latest) if message_id is not None else latest
     if upto and _mark_read(conversation=conversation, user=user, message_id=upto):
+        forget_unread(conversation, user_ids=[user.pk])
         realtime.push_read(conversation_id=conversation.pk, user_id=user.pk, message_id=upto)
     return upto
 
@@ -184,10 +188,31 @@ def unread_counts(*, user: User, conversations: Sequence[Conversation], organiza
 
 
 def total_unread(*, user: User, organization: Organization) -> int:
-    conversations = list(Conversation.objects.filter(
-        mentorship__members__membership__user=user, mentorship__members__left_at__isnull=True,
-        mentorship__program__organization=organization))
-    return sum(unread_counts(user=user, conversations=conversations, organization=organization).values())
+    """Unread messages across the person's conversations in the organization (cached: see `forget_unread`)."""
+    def compute() -> int:
+        conversations = list(Conversation.objects.filter(
+            mentorship__members__membership__user=user, mentorship__members__left_at__isnull=True,
+            mentorship__program__organization=organization))
+        return sum(unread_counts(user=user, conversations=conversations, organization=organization).values())
+
+    return counts.cached_count("messages", user_id=user.pk, organization_id=organization.pk, compute=compute)
+
+
+def forget_unread(conversation: Conversation, *, user_ids: Iterable[int] | None = None) -> None:
+    """The unread counts of the conversation's members (or of `user_ids`) changed: drop the cached ones."""
+    mentorship = conversation.mentorship if Conversation.mentorship.is_cached(conversation) else None
+    organization_id: int | None
+    if mentorship is not None and Mentorship.program.is_cached(mentorship):
+        organization_id = mentorship.program.organization_id  # already at hand (the conversation page)
+    else:
+        organization_id = Conversation.objects.filter(pk=conversation.pk).values_list(
+            "mentorship__program__organization_id", flat=True).first()
+    if organization_id is None:
+        return
+    if user_ids is None:
+        user_ids = MentorshipMember.objects.filter(mentorship__conversation=conversation).values_list(
+            "membership__user_id", flat=True)
+    counts.forget("messages", user_ids=list(user_ids), organization_id=organization_id)
 
 
 def seen_by(conversation: Conversation, message: Message) -> list[str]:
@@ -202,12 +227,14 @@ def block_person(*, blocker: User, blocked: User, organization: Organization) ->
     if blocker.pk == blocked.pk:
         raise DomainError(_("You cannot block yourself."))
     block, _created = Block.objects.get_or_create(organization=organization, blocker=blocker, blocked=blocked)
+    counts.forget("messages", user_ids=[blocker.pk], organization_id=organization.pk)
     return block
 
 
 @transaction.atomic
 def unblock_person(*, blocker: User, blocked: User, organization: Organization) -> None:
     Block.objects.filter(organization=organization, blocker=blocker, blocked=blocked).delete()
+    counts.forget("messages", user_ids=[blocker.pk], organization_id=organization.pk)
 
 
 @transaction.atomic

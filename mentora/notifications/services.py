@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentora.accounts.models import User
+from mentora.core import counts
 from mentora.core.models import Organization
 from mentora.core.outbox import enqueue_on_commit
 from mentora.notifications.models import COORDINATOR_MESSAGE_KINDS, Notification, NotificationPreference
@@ -33,6 +34,7 @@ def notify(
         except IntegrityError:
             continue  # already notified under this key
         created.append(notification)
+    counts.forget("notifications", user_ids=[n.recipient_id for n in created], organization_id=organization.pk)
     if email and created:
         from mentora.notifications.tasks import email_notification
 
@@ -63,4 +65,12 @@ def mark_read(*, user: User, organization: Organization, notification_ids: Itera
     unread = Notification.objects.unread().filter(recipient=user, organization=organization)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
+    counts.forget("notifications", user_ids=[user.pk], organization_id=organization.pk)
     return unread.update(read_at=timezone.now())
+
+
+def unread_count(*, user_id: int, organization_id: int) -> int:
+    """The bell's badge on every page (cached; `notify` and `mark_read` drop it)."""
+    return counts.cached_count(
+        "notifications", user_id=user_id, organization_id=organization_id,
+        compute=lambda: Notification.objects.unread().filter(recipient=user_id, organization=organization_id).count())
