@@ -178,10 +178,9 @@ def next_meeting(membership: Membership, *, cards: list[MentorshipCard], now: da
                        others=card.others if card else [])
 
 
-def mentor_loads(membership: Membership) -> list[MentorLoad]:
-    """Places taken and offered in each live program where I mentor (1 query)."""
-    enrollments = (
-        Enrollment.objects.filter(membership=membership, role=EnrollmentRole.MENTOR, status=EnrollmentStatus.APPROVED)
-        .exclude(program__status=ProgramStatus.ARCHIVED).select_related("program").order_by("program__name")
-    )
-    return [MentorLoad(enrollment=e) for e in enrollments]
+def mentor_loads(enrollments: list[Enrollment]) -> list[MentorLoad]:
+    """Places taken and offered in each live program where I mentor, from my enrolments (with their
+    programs, already read for the page: no query)."""
+    mentoring = [e for e in enrollments if e.role == EnrollmentRole.MENTOR and e.status == EnrollmentStatus.APPROVED
+                 and e.program.status != ProgramStatus.ARCHIVED]
+    return [MentorLoad(enrollment=e) for e in sorted(mentoring, key=lambda e: e.program.name)]

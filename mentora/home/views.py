@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +12,6 @@ from mentora.home import moments
 from mentora.home.programs import coordinator_waiting, program_health
 from mentora.home.relationships import mentor_loads, mentorship_cards, next_meeting
 from mentora.home.waiting import participant_waiting
-from mentora.profiles.models import Profile
 from mentora.programs.models import Enrollment, Program
 
 #: Open programs named in the empty state; the Programs page lists them all.
@@ -23,7 +23,8 @@ def home_page(request: AuthedRequest) -> HttpResponse:
     """What waits on me, my next meeting, my mentorships; coordinators also see their programs' health."""
     membership = request.membership
     now, today = timezone.now(), timezone.localdate()
-    profile = Profile.objects.prefetch_related("skills", "availability").get(membership=membership)
+    profile = membership.profile  # read with the membership; its skills and slots count for completeness
+    prefetch_related_objects([profile], "skills", "availability")
     enrollments = list(Enrollment.objects.filter(membership=membership).select_related("program").order_by("-created_at"))
     cards = mentorship_cards(membership, now=now)
     enrolled_ids = {e.program_id for e in enrollments}
@@ -33,7 +34,7 @@ def home_page(request: AuthedRequest) -> HttpResponse:
     ]
     waiting = participant_waiting(membership, profile=profile, enrollments=enrollments, cards=cards, today=today, now=now,
                                   open_program_count=len(open_programs))
-    loads = mentor_loads(membership)
+    loads = mentor_loads(enrollments)
     hour = timezone.localtime(now).hour
     context: dict[str, object] = {
         "greeting": "morning" if 5 <= hour < 12 else "afternoon" if 12 <= hour < 18 else "evening",
