@@ -164,7 +164,7 @@ def profile_page(participants: dict[str, Any], name: str, runs: int = 20) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="12 s per rate, rates 25/50/100/200")
-    parser.add_argument("--servers", default="daphne,uvicorn,granian", help="daphne, uvicorn, gunicorn, granian")
+    parser.add_argument("--servers", default="daphne,uvicorn,granian", help="daphne, uvicorn, granian (ASGI), gunicorn (WSGI, gthread), gunicorn-uvicorn")
     parser.add_argument("--workers", default="1,2", help="web process counts to try, e.g. 1,2")
     parser.add_argument("--rates", default="", help="offered rates, e.g. 25,50,100")
     parser.add_argument("--seconds", type=int, default=0, help="seconds per rate (default 30, quick 12)")

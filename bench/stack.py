@@ -78,7 +78,8 @@ def wait_for_port(port: int, timeout: float = 60) -> float:
 
 
 def web_argv(server: str, port: int) -> list[str]:
-    """The command of one web process serving config.asgi:application (HTTP and websockets)."""
+    """The command of one web process serving config.asgi:application (HTTP and websockets), or, for
+    "gunicorn", config.wsgi:application (HTTP only)."""
     app = "config.asgi:application"
     if server == "daphne":
         return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), app]
@@ -87,6 +88,11 @@ def web_argv(server: str, port: int) -> list[str]:
         return [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port), "--lifespan", "off",
                 "--no-access-log", "--log-level", "warning"]
     if server == "gunicorn":
+        # WSGI (HTTP only: websockets need one of the ASGI servers beside it): Django's sync views run
+        # on gunicorn's threads directly, without ASGI's hop to the one thread that runs sync code.
+        return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-k", "gthread", "--threads", "4",
+                "-w", "1", "-b", f"{HOST}:{port}", "--log-level", "warning"]
+    if server == "gunicorn-uvicorn":
         return [sys.executable, "-m", "gunicorn", app, "-k", "uvicorn.workers.UvicornWorker", "-w", "1",
                 "-b", f"{HOST}:{port}", "--log-level", "warning"]
     if server == "granian":
