@@ -66,14 +66,14 @@ def test_words_of_a_long_closed_mentorship_go_and_the_rest_stay(world: World, se
 def test_an_admin_shortens_retention_and_bad_values_change_nothing(world: World) -> None:
     url = reverse("core:organization_settings", args=["acme"])
     admin = client_for(world.admin)
-    assert admin.post(url, {"section": "retention", "retention_months": "6"}).status_code == HTTPStatus.FOUND
+    assert admin.post(url, {"section": "retention", "retention_months": "6", "min_group_size": "5"}).status_code == HTTPStatus.FOUND
     assert Organization.objects.get(pk=world.org.pk).retention_months == 6
     assert AuditEvent.objects.filter(action="privacy.retention_change", details__to=6).exists()
     for bad in ("0", "121", "soon"):
-        response = admin.post(url, {"section": "retention", "retention_months": bad})
+        response = admin.post(url, {"section": "retention", "retention_months": bad, "min_group_size": "5"})
         assert response.status_code == 422
     assert Organization.objects.get(pk=world.org.pk).retention_months == 6
-    assert client_for(world.coordinator).post(url, {"section": "retention", "retention_months": "1"}).status_code == 404
+    assert client_for(world.coordinator).post(url, {"section": "retention", "retention_months": "1", "min_group_size": "5"}).status_code == 404
 
 
 def test_the_purge_runs_daily() -> None:

@@ -34,6 +34,12 @@ class RetentionForm(forms.Form):
                     "evaluations, feedback and self-assessments are deleted; the mentorship, its goals and "
                     "meetings stay for the program's figures. 1 to 120 months."),
     )
+    min_group_size = forms.IntegerField(
+        label=_("Hide any group smaller than (people)"), min_value=3, max_value=11,
+        help_text=_("Figures about a department, a site, a level or answers to a question are shown only when they "
+                    "describe at least this many people — and enough other groups are hidden with them that a "
+                    "total cannot give a small one away. 3 to 11; 5 is the usual choice."),
+    )
 
 
 class BrandingForm(forms.Form):

@@ -36,6 +36,9 @@ class Organization(models.Model):
     # are kept after it ended; `mentora.privacy.retention` purges them daily.
     retention_months = models.PositiveSmallIntegerField(
         _("keep a closed mentorship's notes and messages for (months)"), default=24)
+    # The smallest group any figure shown to coordinators may describe (k in k-anonymity): smaller
+    # groups are hidden with complements (`mentora.core.suppression`). 3 to 11; 5 unless set.
+    min_group_size = models.PositiveSmallIntegerField(_("smallest group a figure may describe"), default=5)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +50,8 @@ class Organization(models.Model):
             ),
             models.CheckConstraint(condition=Q(retention_months__gte=1, retention_months__lte=120),
                                    name="organization_retention_1_to_120_months"),
+            models.CheckConstraint(condition=Q(min_group_size__gte=3, min_group_size__lte=11),
+                                   name="organization_min_group_3_to_11"),
         ]
 
     def __str__(self) -> str:

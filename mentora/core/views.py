@@ -101,16 +101,22 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
     initial = {"diversity_enabled": organization.diversity_enabled} | {f"use_{k}": v for k, v in uses.items()}
     retention = request.method == "POST" and request.POST.get("section") == "retention"
     retention_form = RetentionForm(request.POST if retention else None,
-                                   initial={"retention_months": organization.retention_months})
+                                   initial={"retention_months": organization.retention_months,
+                                            "min_group_size": organization.min_group_size})
     if retention:
         if retention_form.is_valid():
             months = retention_form.cleaned_data["retention_months"]
+            k = retention_form.cleaned_data["min_group_size"]
             if months != organization.retention_months:
                 record_audit_event(organization=organization, actor=request.user, action="privacy.retention_change",
                                    target=organization, details={"from": organization.retention_months, "to": months})
-                Organization.objects.filter(pk=organization.pk).update(retention_months=months)
-            messages.success(request, _("Saved: closed mentorships' notes and messages are kept for %(n)d months.")
-                             % {"n": months})
+            if k != organization.min_group_size:
+                record_audit_event(organization=organization, actor=request.user, action="privacy.min_group_change",
+                                   target=organization, details={"from": organization.min_group_size, "to": k})
+            Organization.objects.filter(pk=organization.pk).update(retention_months=months, min_group_size=k)
+            messages.success(request, _("Saved: closed mentorships' notes and messages are kept for %(n)d months, and "
+                                        "figures never describe a group of fewer than %(k)d people.")
+                             % {"n": months, "k": k})
             return redirect(reverse("core:organization_settings", args=[organization.slug]) + "#retention")
         form = DiversitySettingsForm(initial=initial)
         branding_form = BrandingForm(initial={"accent_color": organization.accent_color})

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentora.core.suppression import MIN_GROUP, Group, enough_answers, suppress_groups
+from mentora.core.suppression import Group, enough_answers, suppress_groups
 from mentora.feedback.models import CheckIn, Evaluation, Outcome
 from mentora.goals.models import Goal, GoalStatus
 from mentora.insights.spreadsheets import Column
@@ -50,6 +50,11 @@ class Scope:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
+
+    @property
+    def k(self) -> int:
+        """The smallest group a figure may describe, as the program's organization set it."""
+        return self.program.organization.min_group_size
 
     def day(self, moment: datetime | None) -> date | None:
         """The calendar day a moment falls on, in the exporter's zone."""
@@ -276,9 +281,9 @@ def check_ins_table(scope: Scope) -> Table:
 
 # --- Group figures ---------------------------------------------------------------------------------
 
-def _hidden_note() -> str:
+def _hidden_note(k: int) -> str:
     return _("Hidden: fewer than %(k)d people, or hidden with a smaller group so it cannot be worked out "
-             "from the total.") % {"k": MIN_GROUP}
+             "from the total.") % {"k": k}
 
 
 def _half_up(value: float, decimals: int = 0) -> float:
@@ -316,8 +321,8 @@ def check_in_results_table(scope: Scope) -> Table:
         # each round stands alone and is shown only when at least k people answered it.
         for found in rounds:
             label = _("Round %(n)d") % {"n": found["sequence"]}
-            if not enough_answers(found["people"]):
-                yield (label, None, None, None, None, None, _hidden_note())
+            if not enough_answers(found["people"], k=scope.k):
+                yield (label, None, None, None, None, None, _hidden_note(scope.k))
                 continue
             yield (label, found["people"], found["answers"], _mean(found["going_well"], found["answers"]),
                    _mean(found["usefulness"], found["answers"]), _percent(found["regular"], found["answers"]), "")
@@ -344,7 +349,7 @@ def evaluation_results_table(scope: Scope) -> Table:
 
     def row(label: str, people: int | None, found: dict[str, Any] | None) -> Row:
         if people is None or found is None:
-            return (label, *([None] * 9), _hidden_note())
+            return (label, *([None] * 9), _hidden_note(scope.k))
         answers = found["answers"]
         nps = int(_half_up(100 * (found["promoters"] - found["detractors"]) / answers)) if answers else None
         return (label, people, _mean(found["satisfaction"], answers), nps, found["promoters"], found["passives"],
@@ -357,11 +362,11 @@ def evaluation_results_table(scope: Scope) -> Table:
         if not everyone["people"]:
             return
         shown = [role for role in plural if role in by_role]
-        groups = suppress_groups([Group(str(plural[role]), by_role[role]["people"]) for role in shown])
+        groups = suppress_groups([Group(str(plural[role]), by_role[role]["people"]) for role in shown], k=scope.k)
         for role, group in zip(shown, groups, strict=True):
             yield row(group.label, group.size, None if group.is_hidden else by_role[role])
         people = everyone["people"]
-        yield row(_("Everyone"), people if enough_answers(people) else None, everyone)
+        yield row(_("Everyone"), people if enough_answers(people, k=scope.k) else None, everyone)
 
     return Table(columns, rows())
 
@@ -393,17 +398,17 @@ def departments_table(scope: Scope) -> Table:
             Group(found["department"] or _("No department given"), found["applied"],
                   {name: found[name] for name in ("approved", "matched", "completed")})
             for found in by_department
-        ])
+        ], k=scope.k)
         for group in groups:
             if group.counts is None:
-                yield (group.label, None, None, None, None, _hidden_note())
+                yield (group.label, None, None, None, None, _hidden_note(scope.k))
             else:
                 yield (group.label, group.size, group.counts["approved"], group.counts["matched"],
                        group.counts["completed"], "")
-        if enough_answers(everyone["applied"]):
+        if enough_answers(everyone["applied"], k=scope.k):
             yield (_("All departments"), everyone["applied"], everyone["approved"], everyone["matched"],
                    everyone["completed"], "")
         else:
-            yield (_("All departments"), None, None, None, None, _hidden_note())
+            yield (_("All departments"), None, None, None, None, _hidden_note(scope.k))
 
     return Table(columns, rows())

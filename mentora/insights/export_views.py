@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
 from mentora.core.access import AuthedRequest, access_program, org_view, viewer_zone
-from mentora.core.suppression import MIN_GROUP
 from mentora.insights import exports
 from mentora.insights.export_tables import Scope
 
@@ -18,7 +17,7 @@ def exports_page(request: AuthedRequest, program_id: int) -> HttpResponse:
     """Each dataset of the program in words, with how many rows it holds and its two downloads."""
     program = access_program(request.membership, program_id, manage=True)
     return render(request, "insights/exports.html", {
-        "program": program, "datasets": exports.datasets_for(program), "min_group": MIN_GROUP,
+        "program": program, "datasets": exports.datasets_for(program), "min_group": program.organization.min_group_size,
     })
 
 

@@ -29,7 +29,6 @@ from django.utils.translation import ngettext
 
 from mentora.accounts.models import Membership
 from mentora.core.models import AuditEvent, record_audit_event
-from mentora.core.suppression import MIN_GROUP
 from mentora.feedback.models import CheckIn
 from mentora.goals.models import Goal
 from mentora.insights.export_tables import (
@@ -192,7 +191,7 @@ def _about(dataset: Dataset, scope: Scope) -> list[tuple[str, str]]:
              (_("Dates"), _("Days are given in the time zone %(zone)s.") % {"zone": scope.zone})]
     if dataset.is_group_figure:
         about.append((_("Privacy"), _("A group of fewer than %(k)d people is hidden, and so are enough others that it "
-                                      "cannot be worked out from a total.") % {"k": MIN_GROUP}))
+                                      "cannot be worked out from a total.") % {"k": scope.k}))
     return about
 
 

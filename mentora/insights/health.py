@@ -40,7 +40,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentora.core.suppression import Group, GroupRow, enough_answers, suppress_groups
+from mentora.core.suppression import MIN_GROUP, Group, GroupRow, enough_answers, suppress_groups
 from mentora.feedback.models import AssessmentPhase, CheckIn, Evaluation, Outcome, SelfRating
 from mentora.goals.models import Goal, GoalStatus, Milestone
 from mentora.meetings.models import Meeting, MeetingStatus
@@ -210,10 +210,11 @@ class EvaluationFigures:
     detractors: int
     satisfaction: float | None
     outcomes: dict[str, int]
+    k: int = MIN_GROUP  # the organization's smallest group
 
     @property
     def is_shown(self) -> bool:
-        return enough_answers(self.answers)
+        return enough_answers(self.answers, k=self.k)
 
     @property
     def nps(self) -> int | None:
@@ -479,9 +480,10 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
                         milestones_done=milestones["done"], milestones_on_track=milestones["on_track"],
                         milestones_overdue=milestones["overdue"], overdue_mentorship_ids=overdue)
 
-    trend, check_in_answers, going_well = _trend(scope_ids, first_joined.values(), now=now, today=today)
-    evaluations = _evaluations(scope_ids)
-    growth, growth_hidden = _growth(scope_ids)
+    k = program.organization.min_group_size
+    trend, check_in_answers, going_well = _trend(scope_ids, first_joined.values(), now=now, today=today, k=k)
+    evaluations = _evaluations(scope_ids, k=k)
+    growth, growth_hidden = _growth(scope_ids, k=k)
     load = _load(program, members, mentorships, filters, person_ids)
     endings = _endings(scope_ids, mentorships)
 
@@ -491,8 +493,8 @@ def _program_insights(program: Program, *, filters: Filters | None, now: datetim
         trend=trend, check_in_answers=check_in_answers, going_well=going_well, evaluations=evaluations,
         growth=growth, growth_hidden=growth_hidden, load=load, endings=endings[:20], ended_early=len(endings),
         statuses={status: sum(1 for row in mentorships.values() if row["status"] == status) for status in MentorshipStatus.values},
-        by_department=_breakdown(people, person_mentorship, mentorships, "membership__profile__department"),
-        by_location=_breakdown(people, person_mentorship, mentorships, "membership__profile__location"),
+        by_department=_breakdown(people, person_mentorship, mentorships, "membership__profile__department", k=k),
+        by_location=_breakdown(people, person_mentorship, mentorships, "membership__profile__location", k=k),
     )
 
 
@@ -569,7 +571,7 @@ def _week(value: datetime | date) -> date:
 
 
 def _trend(scope_ids: QuerySet[Any], matched_on: Iterable[date], *,
-           now: datetime, today: date) -> tuple[list[WeekRow], int, float | None]:
+           now: datetime, today: date, k: int) -> tuple[list[WeekRow], int, float | None]:
     """Week-by-week activity for the last TREND_WEEKS weeks (4 grouped queries); `matched_on` are the
     days the people counted were first matched."""
     first_week = _week(today) - timedelta(weeks=TREND_WEEKS - 1)
@@ -595,23 +597,23 @@ def _trend(scope_ids: QuerySet[Any], matched_on: Iterable[date], *,
         weeks.append(WeekRow(
             week=week, new_matches=matches.get(week, 0), meetings_held=held.get(week, {}).get("n", 0),
             messages=messages.get(week, {}).get("n", 0), check_ins=answers,
-            going_well=round(check_ins[week]["avg"], 1) if enough_answers(answers) else None,
+            going_well=round(check_ins[week]["avg"], 1) if enough_answers(answers, k=k) else None,
         ))
     overall = CheckIn.objects.filter(mentorship__in=scope_ids, answered_at__isnull=False, going_well__isnull=False) \
         .aggregate(n=Count("pk"), avg=Avg("going_well"))
-    going_well = round(overall["avg"], 1) if enough_answers(overall["n"]) else None
+    going_well = round(overall["avg"], 1) if enough_answers(overall["n"], k=k) else None
     return weeks, overall["n"], going_well
 
 
-def _evaluations(scope_ids: QuerySet[Any]) -> EvaluationFigures:
+def _evaluations(scope_ids: QuerySet[Any], *, k: int) -> EvaluationFigures:
     figures = Evaluation.objects.filter(mentorship__in=scope_ids).aggregate(
         n=Count("pk"), promoters=Count("pk", filter=Q(nps__gte=9)), detractors=Count("pk", filter=Q(nps__lte=6)),
         satisfaction=Avg("satisfaction"),
         **{f"outcome_{value}": Count("pk", filter=Q(outcomes=value)) for value in Outcome.values},
     )
     answers = figures["n"]
-    shown = enough_answers(answers)
-    return EvaluationFigures(
+    shown = enough_answers(answers, k=k)
+    return EvaluationFigures(k=k,
         answers=answers, promoters=figures["promoters"], detractors=figures["detractors"],
         passives=answers - figures["promoters"] - figures["detractors"],
         satisfaction=round(figures["satisfaction"], 1) if shown and figures["satisfaction"] is not None else None,
@@ -619,7 +621,7 @@ def _evaluations(scope_ids: QuerySet[Any]) -> EvaluationFigures:
     )
 
 
-def _growth(scope_ids: QuerySet[Any]) -> tuple[list[SkillGrowth], int]:
+def _growth(scope_ids: QuerySet[Any], *, k: int) -> tuple[list[SkillGrowth], int]:
     """Per skill: the mean self-rating at the start and at the end, for people who gave both."""
     rows = (SelfRating.objects.filter(assessment__mentorship__in=scope_ids).order_by()
             .values("assessment__membership_id", "assessment__mentorship_id", "skill")
@@ -631,7 +633,7 @@ def _growth(scope_ids: QuerySet[Any]) -> tuple[list[SkillGrowth], int]:
         by_skill[row["skill"]].append((row["before"], row["after"]))
     growth, hidden = [], 0
     for skill, pairs in by_skill.items():
-        if not enough_answers(pairs):
+        if not enough_answers(pairs, k=k):
             hidden += 1
             continue
         growth.append(SkillGrowth(skill=skill, people=len(pairs), before=round(statistics.fmean(b for b, _a in pairs), 1),
@@ -692,7 +694,7 @@ def _endings(scope_ids: QuerySet[Any], mentorships: dict[int, Row]) -> list[Endi
 
 
 def _breakdown(people: list[Row], person_mentorship: dict[int, Row],
-               mentorships: dict[int, Row], attribute: str) -> list[GroupRow]:
+               mentorships: dict[int, Row], attribute: str, *, k: int) -> list[GroupRow]:
     """People by one profile attribute: how many, matched, in an active mentorship — small groups hidden."""
     sizes: dict[str, int] = defaultdict(int)
     matched: dict[str, int] = defaultdict(int)
@@ -707,4 +709,4 @@ def _breakdown(people: list[Row], person_mentorship: dict[int, Row],
                 active[label] += 1
     groups = [Group(label or _("Not given"), sizes[label], {"matched": matched[label], "active": active[label]}, key=label)
               for label in sorted(sizes, key=lambda label: (-sizes[label], label))]
-    return suppress_groups(groups)
+    return suppress_groups(groups, k=k)

@@ -13,7 +13,7 @@ follow-up runs from D for up to 12 months (to today if sooner):
 The colleagues' rate is standardised to the participants' mix of strata (each stratum weighted by
 its participants; strata with no colleague are left out and counted). Intervals are 95 %: Wilson's
 for a rate, and a normal approximation for the difference. Nothing is shown below five participants
-or five colleagues (`suppression.MIN_GROUP`).
+or five colleagues (the organization's smallest group, `Organization.min_group_size`).
 
 >>> wilson(45, 50)
 (0.786, 0.957)
@@ -29,7 +29,6 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from mentora.accounts.models import Membership
-from mentora.core.suppression import MIN_GROUP
 from mentora.mentorships.models import MemberRole, MentorshipMember
 from mentora.programs.models import Program
 
@@ -86,7 +85,8 @@ class OutcomeReport:
 
     @property
     def is_shown(self) -> bool:
-        return self.participants >= MIN_GROUP and self.comparators >= MIN_GROUP
+        k = self.program.organization.min_group_size
+        return self.participants >= k and self.comparators >= k
 
 
 def outcome_report(program: Program, *, today: date | None = None) -> OutcomeReport:

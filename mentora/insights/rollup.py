@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from mentora.core.models import Organization
-from mentora.core.suppression import enough_answers
+from mentora.core.suppression import MIN_GROUP, enough_answers
 from mentora.feedback.models import CheckIn, Evaluation
 from mentora.meetings.models import Meeting
 from mentora.mentorships.models import Mentorship, MentorshipMember, MentorshipStatus, SessionLog
@@ -39,6 +39,7 @@ class ProgramRow:
     evaluations: int
     promoters: int
     detractors: int
+    k: int = MIN_GROUP  # the organization's smallest group
 
     @property
     def match_percent(self) -> int | None:
@@ -50,7 +51,7 @@ class ProgramRow:
 
     @property
     def nps(self) -> int | None:
-        if not enough_answers(self.evaluations):
+        if not enough_answers(self.evaluations, k=self.k):
             return None
         return round(100 * (self.promoters - self.detractors) / self.evaluations)
 
@@ -107,8 +108,8 @@ def organization_rollup(organization: Organization, *, now: datetime | None = No
             program=program, participants=participants.get(program.pk, 0), matched=matched.get(program.pk, 0),
             active=status.get("active", 0), completed=status.get("completed", 0), ended_early=status.get("ended_early", 0),
             met_recently=act.get("recent", 0), quiet=act.get("quiet", 0), check_ins=answers,
-            going_well=round(check["avg"], 1) if enough_answers(answers) else None,
+            going_well=round(check["avg"], 1) if enough_answers(answers, k=organization.min_group_size) else None,
             evaluations=evaluation.get("n", 0), promoters=evaluation.get("promoters", 0),
-            detractors=evaluation.get("detractors", 0),
+            detractors=evaluation.get("detractors", 0), k=organization.min_group_size,
         ))
     return rows

@@ -33,7 +33,8 @@ def group_order(group: str) -> tuple[int, int, str]:
     return (2, 0, "") if group == "—" else (1, 0, group.casefold())
 
 
-def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, str | None], everyone: list[str]) -> list[dict[str, Any]]:
+def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, str | None], everyone: list[str], *,
+                 k: int = PRIVACY_THRESHOLD) -> list[dict[str, Any]]:
     """Per group: people, matched, mean score. Groups under the threshold are hidden together with
     enough others (complementary suppression, `mentora.core.suppression`) that the hidden people
     number none or at least the threshold: the run's total minus the shown groups never describes
@@ -42,7 +43,7 @@ def group_spread(scores_by_person: dict[str, float], attribute_of: Mapping[str, 
     for person in everyone:
         members[attribute_of.get(person) or "—"].append(person)
     ordered = sorted(members.items(), key=lambda item: group_order(item[0]))
-    shown = suppress_groups([Group(group, len(people)) for group, people in ordered], k=PRIVACY_THRESHOLD)
+    shown = suppress_groups([Group(group, len(people)) for group, people in ordered], k=k)
     rows, hidden = [], 0
     for (group, people), row in zip(ordered, shown, strict=True):
         if row.is_hidden:
@@ -120,6 +121,7 @@ REASON_LABELS = {
 
 def attribute_spreads(
     scores_by_person: dict[str, float], everyone: list[str], answers: dict[str, dict[str, str]], labels: dict[str, dict[str, str]],
+    *, k: int = PRIVACY_THRESHOLD,
 ) -> list[dict[str, Any]]:
     """Spread by each consented attribute the organization allows in reports; people who did not
     answer (or preferred not to say) form their own group, so declining never singles anyone out."""
@@ -128,12 +130,14 @@ def attribute_spreads(
         given = answers.get(attribute, {})
         groups = {person: label_of.get(given.get(person, ""), "Not stated") for person in everyone}
         spreads.append({"attribute": label_of.get("__label__", attribute),
-                        "groups": group_spread(scores_by_person, groups, everyone)})
+                        "groups": group_spread(scores_by_person, groups, everyone, k=k)})
     return spreads
 
 
-def run_quality(instance: dict[str, Any], pairs: list[tuple[str, str, float]], unmatched: list[str]) -> dict[str, Any]:
-    """Figures for the preview. `pairs` are (mentee or member, mentor or partner, score)."""
+def run_quality(instance: dict[str, Any], pairs: list[tuple[str, str, float]], unmatched: list[str], *,
+                k: int = PRIVACY_THRESHOLD) -> dict[str, Any]:
+    """Figures for the preview. `pairs` are (mentee or member, mentor or partner, score); `k` is the
+    organization's smallest group."""
     people = instance.get("mentees") or instance.get("people") or []
     everyone = [p["id"] for p in people]
     scores = [score for _a, _b, score in pairs]
@@ -155,7 +159,7 @@ def run_quality(instance: dict[str, Any], pairs: list[tuple[str, str, float]], u
             ({"mentor": mentor, "matched": load.get(mentor, 0), "free": capacity.get(mentor, 0)} for mentor in capacity),
             key=lambda row: (-row["matched"], row["mentor"]),
         ),
-        "by_department": group_spread(score_of, {p: profile_of[p].get("department") for p in everyone}, everyone),
-        "by_site": group_spread(score_of, {p: profile_of[p].get("site") for p in everyone}, everyone),
-        "by_level": group_spread(score_of, {p: str(profile_of[p].get("seniority") or "—") for p in everyone}, everyone),
+        "by_department": group_spread(score_of, {p: profile_of[p].get("department") for p in everyone}, everyone, k=k),
+        "by_site": group_spread(score_of, {p: profile_of[p].get("site") for p in everyone}, everyone, k=k),
+        "by_level": group_spread(score_of, {p: str(profile_of[p].get("seniority") or "—") for p in everyone}, everyone, k=k),
     }

@@ -127,7 +127,8 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
         pairs = [(str(p.mentee_id), str(p.mentor_id), p.score) for p in locked.matches.all()]
         unmatched = [str(u) for u in result.get("unmatched", [])]
         base = run.input_snapshot
-        locked.quality = run_quality(base, pairs, unmatched) | {
+        k = locked.program.organization.min_group_size
+        locked.quality = run_quality(base, pairs, unmatched, k=k) | {
             "optimality_gap": result.get("optimality_gap"), "solver_stats": result.get("stats", {}),
             "pinned": len(kept),
         }
@@ -137,7 +138,7 @@ def solve_run(run: MatchRun, *, progress: bool = True) -> MatchRun:
                                        "meeting_hour", "free_at_meeting")}
                 | {"size": len(c["members"])} for c in result.get("circles", [])
             ]
-        locked.quality["by_attribute"] = _consented_spreads(locked.program, base, pairs)
+        locked.quality["by_attribute"] = _consented_spreads(locked.program, base, pairs, k=k)
         reasons = unmatched_reasons(base, unmatched, result.get("unmatched_reasons"))
         locked.unmatched = [{"id": person, "reason": reasons.get(person, "constraints")} for person in unmatched]
         locked.solver = str(result.get("solver", ""))
@@ -166,7 +167,8 @@ def _score_pinned(snapshot: dict[str, Any], vectors: dict[str, list[float]], pin
     ProposedMatch.objects.bulk_update(pinned, ["score", "explanation"])
 
 
-def _consented_spreads(program: Program, instance: dict[str, Any], pairs: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+def _consented_spreads(program: Program, instance: dict[str, Any], pairs: list[tuple[str, str, float]], *,
+                       k: int) -> list[dict[str, Any]]:
     """Score spread by consented diversity attributes the organization allows in aggregate reports."""
     from mentora.matching.quality import attribute_spreads
     from mentora.profiles.diversity import ATTRIBUTES_BY_KEY, PREFER_NOT_TO_SAY
@@ -190,7 +192,7 @@ def _consented_spreads(program: Program, instance: dict[str, Any], pairs: list[t
         for key in allowed if key in ATTRIBUTES_BY_KEY
     }
     score_of = {a: s for a, _b, s in pairs} | ({b: s for _a, b, s in pairs} if instance.get("form") == "peer" else {})
-    return attribute_spreads(score_of, people, answers, labels)
+    return attribute_spreads(score_of, people, answers, labels, k=k)
 
 
 def _clamp(score: float) -> float:
