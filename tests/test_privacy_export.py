@@ -49,7 +49,7 @@ def test_the_archive_holds_their_words_and_files_and_not_what_is_others(world: W
     response = client_for(mentee).post(reverse("privacy:my_data_download"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert "attachment;" in response["Content-Disposition"]
-    document, names = _archive(response.content)
+    document, names = _archive(b"".join(response.streaming_content))
     text = json.dumps(document)
     assert document["format"] == "mentora.personal-data/1" and document["account"]["email"] == "mentee@acme.test"
     for canary in ("CANARY-BIO", "CANARY-MINE", "CANARY-THEIRS", "CANARY-MY-PRIVATE"):
@@ -65,7 +65,7 @@ def test_the_api_gives_the_same_archive_and_only_ones_own(world: World) -> None:
     _token, raw = ApiToken.issue(user=world.mentor.user, name="export", days=30)
     response = client_for(None).get("/api/me/export", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
-    document, _names = _archive(response.content)
+    document, _names = _archive(b"".join(response.streaming_content))
     assert document["account"]["email"] == "mentor@acme.test"
     assert client_for(None).get("/api/me/export").status_code == 401
 
@@ -86,3 +86,31 @@ def test_the_docs_give_the_policy_as_it_is() -> None:
     included = sum(isinstance(policy, Include) for policy in POLICY.values())
     assert f"Today {len(POLICY)} such fields: {included} included, {len(POLICY) - included} excluded." in text
 
+
+
+def test_a_large_archive_streams_from_disk_and_is_never_held_in_memory(world: World, settings, tmp_path) -> None:
+    """Eight megabytes of files: the download is written to a temporary file in chunks and streamed
+    from it, so the process's peak stays far below the archive's size (it held all of it twice)."""
+    import os
+    import tracemalloc
+
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    conversation = Conversation.objects.get_or_create(mentorship=world.mentorship)[0]
+    for n in range(2):
+        message = post_message(conversation=conversation, author=world.mentee.user, body=f"file {n}",
+                               attachment=SimpleUploadedFile(f"big{n}.txt", b"x", content_type="text/plain"))
+        with default_storage.open(message.attachment.name, "wb") as handle:
+            handle.write(os.urandom(4 * 1024 * 1024))  # does not compress
+    client = client_for(world.mentee)
+    client.post(reverse("privacy:my_data_download"))  # warm: imports, templates
+    tracemalloc.start()
+    try:
+        response = client.post(reverse("privacy:my_data_download"))
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size > 8 * 1024 * 1024 and int(response["Content-Length"]) == size
+    assert peak < 3 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB for an archive of {size / 2**20:.1f} MiB"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from ninja import Router
 
 from mentora.core.api_access import api_user
 
-from .services import export_for
+from .services import export_response
 
 router = Router(tags=["privacy"])
 
@@ -16,8 +16,5 @@ router = Router(tags=["privacy"])
             response={200: None}, openapi_extra={
                 "responses": {"200": {"description": "The archive", "content": {"application/zip": {
                     "schema": {"type": "string", "format": "binary"}}}}}})
-def my_export(request: HttpRequest) -> HttpResponse:
-    name, content = export_for(api_user(request))
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def my_export(request: HttpRequest) -> FileResponse:
+    return export_response(api_user(request))

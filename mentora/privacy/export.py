@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,6 +30,7 @@ from django.db import models
 from mentora.accounts.models import Membership, User
 
 FORMAT = "mentora.personal-data/1"
+COPY_CHUNK = 256 * 1024  # bytes of a file read at a time into the zip
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,10 @@ def _conversation_messages(user: User, memberships: list[int], seen: set[tuple[s
     return rows
 
 
-def archive(user: User, *, now: datetime | None = None) -> bytes:
-    """The zip a person downloads: data.json and their files."""
+def write_archive(user: User, target: IO[bytes], *, now: datetime | None = None) -> None:
+    """Write the zip a person downloads — data.json and their files — into `target` (a temporary
+    file for the download): files are copied in chunks, so a person with many large uploads never
+    has their archive held in memory."""
     data = collect(user)
     document = {
         "format": FORMAT,
@@ -191,13 +195,18 @@ def archive(user: User, *, now: datetime | None = None) -> bytes:
         "not_included": {f"{label}.{name}": policy.reason for (label, name), policy in POLICY.items()
                          if isinstance(policy, Exclude)},
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("data.json", json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1))
         for name, stored in data.files:
             try:
-                with stored.open("rb") as handle:
-                    bundle.writestr(name, handle.read())
+                with stored.open("rb") as handle, bundle.open(name, "w", force_zip64=True) as entry:
+                    shutil.copyfileobj(handle, entry, COPY_CHUNK)
             except FileNotFoundError:
                 continue  # listed in data.json; the file itself is gone
+
+
+def archive(user: User, *, now: datetime | None = None) -> bytes:
+    """The archive as bytes (for a test or a small script; the download streams a temporary file)."""
+    buffer = io.BytesIO()
+    write_archive(user, buffer, now=now)
     return buffer.getvalue()

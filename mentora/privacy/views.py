@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .export import POLICY, Exclude
-from .services import export_for
+from .services import export_response
 
 
 @login_required
@@ -19,8 +19,5 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def my_data_download(request: HttpRequest) -> HttpResponse:
-    name, content = export_for(request.user)  # type: ignore[arg-type]
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def my_data_download(request: HttpRequest) -> FileResponse:
+    return export_response(request.user)  # type: ignore[arg-type]
