@@ -36,6 +36,10 @@ class Organization(models.Model):
     # are kept after it ended; `mentora.privacy.retention` purges them daily.
     retention_months = models.PositiveSmallIntegerField(
         _("keep a closed mentorship's notes and messages for (months)"), default=24)
+    # Admins and coordinators of this organization must set up two-step sign-in before they reach any
+    # of its pages or its API (mentora.core.access.needs_mfa_setup); mentors and mentees are never forced.
+    require_mfa_for_staff = models.BooleanField(
+        _("require two-step sign-in for admins and coordinators"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
