@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone as dj_timezone
 
 if TYPE_CHECKING:
@@ -101,9 +101,9 @@ def has_second_step(user: Any) -> bool:
     """True when `user` signs in in two steps: an authenticator app or a passkey (recovery codes only stand in)."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(
+    return bool(Authenticator.objects.filter(
         user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    ).exists())
 
 
 def organizations_requiring_mfa(user: Any) -> list[Any]:
@@ -118,7 +118,7 @@ def organizations_requiring_mfa(user: Any) -> list[Any]:
     return [membership.organization for membership in memberships]
 
 
-def mfa_setup_redirect(request: HttpRequest, organization: Any) -> HttpResponseBase:
+def mfa_setup_redirect(request: HttpRequest, organization: Any) -> HttpResponse:
     """Send a staff member without two-step sign-in to set it up, saying why (htmx swaps follow too)."""
     from django.contrib import messages
     from django.shortcuts import redirect
