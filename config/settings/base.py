@@ -219,6 +219,7 @@ ACCOUNT_ADAPTER = "mentora.accounts.adapter.AccountAdapter"
 # Two-step sign-in (allauth.mfa; docs/security.md "Two-step sign-in"): an authenticator app (TOTP), passkeys
 # or security keys (WebAuthn) as the second step after the password, and one-time recovery codes.
 # Passkeys are a second step only: signing in with a passkey instead of a password stays off.
+MFA_ADAPTER = "mentora.accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = os.environ.get("MENTORA_MFA_ISSUER", "Mentora")
@@ -229,6 +230,7 @@ MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
     "authenticate": "mentora.accounts.mfa.AuthenticateForm",
     "reauthenticate": "mentora.accounts.mfa.ReauthenticateForm",
+    "activate_totp": "mentora.accounts.mfa.ActivateTOTPForm",
 }
 # WebAuthn needs HTTPS except on http://localhost during development and tests.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MENTORA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)

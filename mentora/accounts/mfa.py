@@ -14,6 +14,7 @@ from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.models import Authenticator
@@ -23,6 +24,7 @@ from allauth.mfa.signals import (
     authenticator_reset,
     authenticator_used,
 )
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,20 @@ def _throttle_key(user: Any) -> str:
     return f"mfa-code:{user.pk}"
 
 
+def _plain_code_field(field: forms.Field, label: Any) -> None:
+    """A code box phones open with the number pad and fill from the authenticator app."""
+    field.label = label
+    field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": ""})
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):  # type: ignore[misc]
+    """Setting up the app: the first code it shows confirms it was set up right."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_code_field(self.fields["code"], _("Code the app shows"))
+
+
 class ThrottledCodeMixin(forms.Form):
     """Refuse codes while a wait runs (without checking them); count each wrong one."""
 
@@ -45,10 +61,7 @@ class ThrottledCodeMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].label = _("Code")
-        self.fields["code"].help_text = _("The 6 digits your authenticator app shows now, or one of your recovery codes.")
-        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code",
-                                                 "placeholder": ""})
+        _plain_code_field(self.fields["code"], _("Code"))
 
     def clean_code(self) -> str:
         request = allauth_context.request
@@ -99,3 +112,11 @@ def _used(sender: Any, request: Any, user: Any, authenticator: Authenticator, **
     security_log.event(name, user=user, kind=authenticator.type,
                        reauthenticated=1 if kwargs.get("reauthenticated") else None)
 
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    """Plain names for passkeys (allauth suggests "Master key", "Backup key")."""
+
+    def generate_authenticator_name(self, user: Any, type: Authenticator.Type) -> str:
+        count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return str(_("My passkey")) if count == 0 else str(_("Passkey %(n)d") % {"n": count + 1})
