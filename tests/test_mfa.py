@@ -322,3 +322,42 @@ def test_a_platform_admin_resets_someones_two_step_sign_in(world: World, securit
     assert not Authenticator.objects.filter(user=world.mentee.user).exists()
     assert {e["admin_id"] for e in security("mfa.reset_by_admin")} == {root.pk}
     cache.clear()
+
+
+def test_a_password_reset_still_asks_for_the_code(world: World, django_capture_on_commit_callbacks):
+    """Signing in straight after a reset (ACCOUNT_LOGIN_ON_PASSWORD_RESET) goes through the code step."""
+    from django.core import mail
+
+    with_app(world.mentee.user)
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "mentee@acme.test"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    form = client.get(link)
+    assert form.status_code == HTTPStatus.FOUND
+    new_password = "a-new-Passw0rd-for-mentee"
+    done = client.post(form["Location"], {"password1": new_password, "password2": new_password})
+    assert done.status_code == HTTPStatus.FOUND and done["Location"] == CODE_STEP
+    assert not signed_in(client)
+
+
+def test_the_apps_key_is_encrypted_at_rest_and_survives_a_secret_key_rotation(world: World, settings):
+    secret = with_app(world.mentee.user)
+    stored = Authenticator.objects.get(user=world.mentee.user, type="totp").data["secret"]
+    assert stored.startswith("enc1:") and secret not in stored
+    seed = json.dumps(Authenticator.objects.get(user=world.mentee.user, type="recovery_codes").data)
+    assert recovery_codes(world.mentee.user)[0] not in seed
+
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789"
+    client = Client()
+    password_step(client, "mentee@acme.test")
+    assert client.post(CODE_STEP, {"code": totp(secret)}).status_code == HTTPStatus.FOUND and signed_in(client)
+
+
+def test_a_key_stored_before_encryption_still_works(world: World):
+    secret = generate_totp_secret()
+    Authenticator.objects.create(user=world.mentee.user, type="totp", data={"secret": secret})
+    client = Client()
+    password_step(client, "mentee@acme.test")
+    assert client.post(CODE_STEP, {"code": totp(secret)}).status_code == HTTPStatus.FOUND and signed_in(client)

@@ -10,6 +10,8 @@ password count, and must not buy five more guesses at the code.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -25,7 +27,9 @@ from allauth.mfa.signals import (
     authenticator_used,
 )
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from cryptography.fernet import Fernet, MultiFernet
 from django import forms
+from django.conf import settings
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -114,8 +118,29 @@ def _used(sender: Any, request: Any, user: Any, authenticator: Authenticator, **
 
 
 
+ENCRYPTED = "enc1:"
+
+
+def _keys() -> list[Fernet]:
+    """One Fernet key per secret key, current first: rotating SECRET_KEY with the old one kept in
+    SECRET_KEY_FALLBACKS leaves every authenticator app working."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"mentora.mfa|{secret}".encode()).digest()))
+            for secret in secrets]
+
+
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
-    """Plain names for passkeys (allauth suggests "Master key", "Backup key")."""
+    """The authenticator app's key and the recovery codes' seed encrypted at rest (a copy of the
+    database or a backup does not give away anyone's codes); plain names for passkeys (allauth
+    suggests "Master key", "Backup key")."""
+
+    def encrypt(self, text: str) -> str:
+        return ENCRYPTED + _keys()[0].encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED):
+            return encrypted_text  # stored before encryption at rest existed
+        return MultiFernet(_keys()).decrypt(encrypted_text[len(ENCRYPTED):].encode()).decode()
 
     def generate_authenticator_name(self, user: Any, type: Authenticator.Type) -> str:
         count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
