@@ -137,3 +137,19 @@ def test_a_mentee_adds_a_passkey_and_signs_in_with_it(page: Page, live_server, w
     key.refresh_from_db()
     assert key.last_used_at is not None
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_an_admin_requires_two_step_sign_in_and_is_asked_to_set_it_up_first(page: Page, live_server, world: World):
+    login(page, live_server, "admin@acme.test")
+    page.goto(f"{live_server.url}/o/acme/settings/")
+    box = page.get_by_label("Require two-step sign-in for admins and coordinators")
+    expect(box).not_to_be_checked()
+    box.check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save sign-in rule").click()
+    # Saved — and the admin, who has not set it up yet, is the first to be sent to do so.
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/(#signin)?$"))
+    expect(page.get_by_text("Saved: admins and coordinators must use two-step sign-in.")).to_be_visible()
+    expect(page.get_by_text("Acme asks its admins and coordinators to turn on two-step sign-in")).to_be_visible()
+    assert Organization.objects.get(pk=world.org.pk).require_mfa_for_staff
+    assert_accessible(page)
