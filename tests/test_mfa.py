@@ -361,3 +361,23 @@ def test_a_key_stored_before_encryption_still_works(world: World):
     client = Client()
     password_step(client, "mentee@acme.test")
     assert client.post(CODE_STEP, {"code": totp(secret)}).status_code == HTTPStatus.FOUND and signed_in(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chat_socket_is_refused_to_a_coordinator_without_it(world: World):
+    from asgiref.sync import async_to_sync
+
+    from mentora.accounts.models import Membership, Role
+    from tests.test_messaging import conversation_socket
+
+    _require(world.org)
+    Membership.objects.filter(pk=world.mentor.pk).update(role=Role.COORDINATOR)  # a coordinator who also mentors
+
+    async def connects(socket: Any) -> bool:
+        connected, _code = await socket.connect()
+        await socket.disconnect()
+        return bool(connected)
+
+    assert not async_to_sync(connects)(conversation_socket(world, world.mentor))
+    with_app(world.mentor.user)
+    assert async_to_sync(connects)(conversation_socket(world, world.mentor))
