@@ -36,9 +36,6 @@ from django.utils.translation import gettext_lazy as _
 from mentora.accounts import signin_throttle
 from mentora.core import security_log
 
-# The kinds that make sign-in two-step; recovery codes only stand in for them.
-SECOND_STEPS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-
 
 def _throttle_key(user: Any) -> str:
     return f"mfa-code:{user.pk}"
