@@ -1,11 +1,15 @@
 """URL map: each app owns its URLs; organization pages live under /o/<org>/."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from config.api import api
+
+# The admin signs in through Mentora's own sign-in page: the same throttle and two-step sign-in apply.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # Browsers and tools ask for /favicon.ico whatever the page links; send them to the static file.

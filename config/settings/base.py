@@ -16,6 +16,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-change-me"
+# Earlier secret keys, comma-separated, still accepted after a rotation (sessions, reset links, and the
+# encrypted two-step sign-in secrets: docs/security.md "What is stored").
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k]
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "template_partials",
     "ninja",
@@ -215,6 +219,24 @@ MENTORA_RATE_LIMITS = {
     for action, default in {"message": "30/m", "request": "20/d", "invitation": "200/h", "upload": "60/h"}.items()
 }
 ACCOUNT_ADAPTER = "mentora.accounts.adapter.AccountAdapter"
+# Two-step sign-in (allauth.mfa; docs/security.md "Two-step sign-in"): an authenticator app (TOTP), passkeys
+# or security keys (WebAuthn) as the second step after the password, and one-time recovery codes.
+# Passkeys are a second step only: signing in with a passkey instead of a password stays off.
+MFA_ADAPTER = "mentora.accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = os.environ.get("MENTORA_MFA_ISSUER", "Mentora")
+# One step of 30 s either side: a phone whose clock is a little off still works.
+MFA_TOTP_TOLERANCE = 1
+# Wrong codes are throttled like wrong passwords (mentora/accounts/mfa.py); allauth's own count is off
+# with ACCOUNT_RATE_LIMITS["login_failed"].
+MFA_FORMS = {
+    "authenticate": "mentora.accounts.mfa.AuthenticateForm",
+    "reauthenticate": "mentora.accounts.mfa.ReauthenticateForm",
+    "activate_totp": "mentora.accounts.mfa.ActivateTOTPForm",
+}
+# WebAuthn needs HTTPS except on http://localhost during development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MENTORA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
 

@@ -16,6 +16,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+# Passkeys in the browser tests, on the live server's http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 MENTORA_RATE_LIMITS = {}  # type: ignore[var-annotated]  # tests that check a limit set their own
 # The security log is quiet in tests unless a test listens (caplog.at_level(logging.INFO, "mentora.security")).
 LOGGING["loggers"]["mentora.security"]["level"] = "WARNING"  # type: ignore[index]

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from mentora.accounts import signals  # noqa: F401  (connects the receivers)
+        from mentora.accounts import mfa, signals  # noqa: F401  (connect the receivers)

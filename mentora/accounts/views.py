@@ -20,7 +20,14 @@ from mentora.accounts.forms import ApiTokenForm, ImportUploadForm, InviteForm, R
 from mentora.accounts.imports import apply_people_import, decode_upload, imported_emails, preview_people_csv
 from mentora.accounts.models import ApiToken, Invitation, Membership, PeopleImport, User
 from mentora.core import security_log
-from mentora.core.access import AuthedRequest, access_member, org_view
+from mentora.core.access import (
+    AuthedRequest,
+    access_member,
+    has_second_step,
+    mfa_setup_redirect,
+    org_view,
+    organizations_requiring_mfa,
+)
 from mentora.core.errors import DomainError
 
 
@@ -200,6 +207,11 @@ def import_invite(request: AuthedRequest, import_id: int) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    # A token is a second way in that skips the sign-in page: where two-step sign-in is required of
+    # this person, they set it up before they may make one (revoking stays open to everyone).
+    requiring = organizations_requiring_mfa(user)
+    if requiring and not has_second_step(user):
+        return mfa_setup_redirect(request, requiring[0])
     form = ApiTokenForm(request.POST or None)
     raw_key = None
     if request.method == "POST" and form.is_valid():

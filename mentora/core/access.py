@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone as dj_timezone
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ def org_view(
                 require_coordinator(membership)
             elif role == "admin":
                 require_admin(membership)
+            if needs_mfa_setup(membership):
+                return mfa_setup_redirect(request, membership.organization)
             authed: AuthedRequest = request  # type: ignore[assignment]
             authed.membership = membership
             activate_viewer_timezone(membership)
@@ -81,6 +83,56 @@ def org_view(
         return wrapped
 
     return decorator
+
+
+def needs_mfa_setup(membership: Membership) -> bool:
+    """True when the organization requires two-step sign-in of its admins and coordinators, this member
+    is one of them, and they have not set it up yet (no authenticator app or passkey).
+
+    The one rule behind the enforcement: `org_view` (every organization page) sends them to set it up,
+    `api_membership` (every organization endpoint) answers 403. Mentors and mentees are never forced.
+    """
+    if not (membership.is_coordinator and membership.organization.require_mfa_for_staff):
+        return False
+    return not has_second_step(membership.user)
+
+
+def has_second_step(user: Any) -> bool:
+    """True when `user` signs in in two steps: an authenticator app or a passkey (recovery codes only stand in)."""
+    from allauth.mfa.models import Authenticator
+
+    return bool(Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists())
+
+
+def organizations_requiring_mfa(user: Any) -> list[Any]:
+    """The organizations where `user` is an admin or coordinator and two-step sign-in is required."""
+    from mentora.accounts.models import Membership, Role
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    memberships = Membership.objects.filter(
+        user=user, is_active=True, role__in=[Role.ADMIN, Role.COORDINATOR], organization__require_mfa_for_staff=True,
+    ).select_related("organization").order_by("organization__name")
+    return [membership.organization for membership in memberships]
+
+
+def mfa_setup_redirect(request: HttpRequest, organization: Any) -> HttpResponse:
+    """Send a staff member without two-step sign-in to set it up, saying why (htmx swaps follow too)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    messages.warning(request, _("%(org)s asks its admins and coordinators to turn on two-step sign-in. "
+                                "It takes two minutes; once it is on, you can carry on where you were.")
+                     % {"org": organization.name})
+    if getattr(request, "htmx", False):
+        from django_htmx.http import HttpResponseClientRedirect
+
+        return HttpResponseClientRedirect(reverse("mfa_index"))
+    return redirect("mfa_index")
 
 
 def viewer_zone(membership: Membership) -> zoneinfo.ZoneInfo:

@@ -42,6 +42,16 @@ class RetentionForm(forms.Form):
     )
 
 
+class SigninPolicyForm(forms.Form):
+    require_mfa_for_staff = forms.BooleanField(
+        label=_("Require two-step sign-in for admins and coordinators"), required=False,
+        help_text=_("Admins and coordinators then sign in with their password and a code from an app on their "
+                    "phone (or a passkey). Until they have set it up, every page of this organization sends "
+                    "them to do so, and the API refuses them. Mentors and mentees can turn it on for "
+                    "themselves but are never made to."),
+    )
+
+
 class BrandingForm(forms.Form):
     """The organization's accent colour and logo (checked in branding.set_organization_branding)."""
 

@@ -39,6 +39,10 @@ class Organization(models.Model):
     # The smallest group any figure shown to coordinators may describe (k in k-anonymity): smaller
     # groups are hidden with complements (`mentora.core.suppression`). 3 to 11; 5 unless set.
     min_group_size = models.PositiveSmallIntegerField(_("smallest group a figure may describe"), default=5)
+    # Admins and coordinators of this organization must set up two-step sign-in before they reach any
+    # of its pages or its API (mentora.core.access.needs_mfa_setup); mentors and mentees are never forced.
+    require_mfa_for_staff = models.BooleanField(
+        _("require two-step sign-in for admins and coordinators"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

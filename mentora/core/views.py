@@ -19,7 +19,7 @@ from mentora.accounts.services import create_organization
 from mentora.core.access import AuthedRequest, org_view
 from mentora.core.branding import set_organization_branding
 from mentora.core.errors import DomainError
-from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm, RetentionForm
+from mentora.core.forms import BrandingForm, DiversitySettingsForm, OrganizationForm, RetentionForm, SigninPolicyForm
 from mentora.core.health import readiness
 from mentora.core.images import stored_image_response
 from mentora.core.models import AuditEvent, Organization, record_audit_event
@@ -99,6 +99,8 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
     organization = request.membership.organization
     uses = dict(DiversityPolicy.objects.filter(organization=organization).values_list("attribute", "use"))
     initial = {"diversity_enabled": organization.diversity_enabled} | {f"use_{k}": v for k, v in uses.items()}
+    if request.method == "POST" and request.POST.get("section") == "signin":
+        return _save_signin_policy(request)
     retention = request.method == "POST" and request.POST.get("section") == "retention"
     retention_form = RetentionForm(request.POST if retention else None,
                                    initial={"retention_months": organization.retention_months,
@@ -121,7 +123,8 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
         form = DiversitySettingsForm(initial=initial)
         branding_form = BrandingForm(initial={"accent_color": organization.accent_color})
         return render(request, "core/organization_settings.html", {
-            "form": form, "branding_form": branding_form, "retention_form": retention_form}, status=422)
+            "form": form, "branding_form": branding_form, "retention_form": retention_form,
+            "signin_form": _signin_form(organization)}, status=422)
     form = DiversitySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         set_diversity_policy(
@@ -134,7 +137,27 @@ def organization_settings(request: AuthedRequest) -> HttpResponse:
         return redirect("core:organization_settings", org=organization.slug)
     branding_form = BrandingForm(initial={"accent_color": organization.accent_color})
     return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form,
-                                                               "retention_form": retention_form})
+                                                               "retention_form": retention_form,
+                                                               "signin_form": _signin_form(organization)})
+
+
+def _signin_form(organization: Organization) -> SigninPolicyForm:
+    return SigninPolicyForm(initial={"require_mfa_for_staff": organization.require_mfa_for_staff})
+
+
+def _save_signin_policy(request: AuthedRequest) -> HttpResponse:
+    """Turn the two-step sign-in requirement for admins and coordinators on or off (audited)."""
+    organization = request.membership.organization
+    signin_form = SigninPolicyForm(request.POST)
+    signin_form.is_valid()  # a lone checkbox: absent means off, so it is always valid
+    required = bool(signin_form.cleaned_data.get("require_mfa_for_staff"))
+    if required != organization.require_mfa_for_staff:
+        record_audit_event(organization=organization, actor=request.user, action="security.mfa_policy_change",
+                           target=organization, details={"from": organization.require_mfa_for_staff, "to": required})
+        Organization.objects.filter(pk=organization.pk).update(require_mfa_for_staff=required)
+    messages.success(request, _("Saved: admins and coordinators must use two-step sign-in.") if required
+                     else _("Saved: two-step sign-in is up to each person."))
+    return redirect(reverse("core:organization_settings", args=[organization.slug]) + "#signin")
 
 
 @require_POST
@@ -161,7 +184,8 @@ def organization_branding(request: AuthedRequest) -> HttpResponse:
                                  | {f"use_{k}": v for k, v in uses.items()})
     retention_form = RetentionForm(initial={"retention_months": organization.retention_months})
     return render(request, "core/organization_settings.html", {"form": form, "branding_form": branding_form,
-                                                               "retention_form": retention_form}, status=422)
+                                                               "retention_form": retention_form,
+                                                               "signin_form": _signin_form(organization)}, status=422)
 
 
 @require_GET

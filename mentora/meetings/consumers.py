@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from mentora.core.access import get_membership
+from mentora.core.access import get_membership, needs_mfa_setup
 from mentora.meetings.access import access_meeting
 from mentora.meetings.models import Meeting, RoomSeat
 from mentora.messaging import realtime
@@ -93,6 +93,8 @@ class VideoRoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             membership = get_membership(self.scope.get("user"), self.org_slug)
             meeting = access_meeting(membership, meeting_id)
         except Http404:
+            return False
+        if needs_mfa_setup(membership):  # as on the pages: their organization asks for two-step sign-in first
             return False
         self.name = membership.user.display_name
         return meeting.room_is_open()

@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 from django.utils import timezone
 
-from mentora.core.access import get_membership, viewer_zone
+from mentora.core.access import get_membership, needs_mfa_setup, viewer_zone
 from mentora.core.errors import DomainError
 from mentora.core.middleware import has_control_characters
 from mentora.messaging import realtime, services
@@ -59,6 +59,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             membership = get_membership(self.scope.get("user"), self.org_slug)
             conversation = access_conversation(membership, self.mentorship_id)
         except Http404:
+            return None
+        if needs_mfa_setup(membership):  # as on the pages: their organization asks for two-step sign-in first
             return None
         self.user, self.organization = membership.user, membership.organization
         # Pushed messages are rendered here, per reader: in the reader's zone, as the page is.

@@ -109,7 +109,13 @@ POLICY: dict[tuple[str, str], Include | Exclude] = {
     ("insights.HrEvent", "imported_by"): Exclude("HR events about other people"),
     ("insights.ScheduledMessage", "created_by"): Exclude("messages they wrote to others as a coordinator"),
     ("insights.ScheduledMessage", "recipients"): Include(),
+    # Two-step sign-in (allauth.mfa): which kinds they set up, when, and when last used; never `data`,
+    # which holds the secrets (the authenticator app's key, recovery codes' seed, passkeys' public keys).
+    ("mfa.Authenticator", "user"): Include(hidden=("data",)),
 }
+
+#: Models of the libraries Mentora builds on that hold personal data, decided in POLICY like ours.
+THIRD_PARTY_MODELS = frozenset({"mfa.Authenticator"})
 
 #: Never exported from the account itself.
 USER_HIDDEN = ("password",)
@@ -118,7 +124,7 @@ USER_HIDDEN = ("password",)
 def personal_fields() -> Iterator[tuple[str, str]]:
     """Every (model, field) of Mentora's models that points at a user or a membership."""
     for model in apps.get_models():
-        if not model.__module__.startswith("mentora."):
+        if not model.__module__.startswith("mentora.") and model._meta.label not in THIRD_PARTY_MODELS:
             continue
         for model_field in model._meta.get_fields():
             related = getattr(model_field, "related_model", None)
