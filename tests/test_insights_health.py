@@ -84,7 +84,8 @@ def build_history(world: World, *, pairs: int = 4, departments: tuple[str, ...] 
     _meeting(made[1], 80, status=MeetingStatus.CANCELLED)
     transition_mentorship(mentorship=made[1], to_status=MentorshipStatus.ENDED_EARLY, actor=world.coordinator.user,
                           reason="Moved to another team", is_reason_private=True)
-    Mentorship.objects.filter(pk=made[1].pk).update(ended_at=timezone.now() - timedelta(days=40))
+    # 61 days after its start: a day clear of the "still going at day 60" line, whatever the hour.
+    Mentorship.objects.filter(pk=made[1].pk).update(ended_at=timezone.now() - timedelta(days=39))
     # Goals: one achieved, one in progress with an overdue and an upcoming milestone.
     Goal.objects.create(mentorship=made[0], owner=mentees[0], title="Lead a meeting", description="d", measure="m",
                         achievable="a", relevance="r", target_on=today, status=GoalStatus.ACHIEVED)
