@@ -107,6 +107,8 @@ POLICY: dict[tuple[str, str], Include | Exclude] = {
     ("insights.HrEvent", "imported_by"): Exclude("HR events about other people"),
     ("insights.ScheduledMessage", "created_by"): Exclude("messages they wrote to others as a coordinator"),
     ("insights.ScheduledMessage", "recipients"): Include(),
+    ("privacy.ErasureRequest", "user"): Include(),
+    ("privacy.ErasureRequest", "decided_by"): Exclude("other people's erasure requests they decided as an admin"),
 }
 
 #: Never exported from the account itself.
