@@ -23,7 +23,16 @@ from django.utils import timezone
 from mentora.accounts.models import ApiToken, Invitation, Membership, PeopleImport, User
 from mentora.core.models import AuditEvent, OutboxEntry, record_audit_event
 from mentora.feedback.models import CheckIn, Evaluation, Feedback, SelfAssessment, SelfRating
-from mentora.goals.models import ChecklistItem, Evidence, Goal, GoalComment, Milestone, MilestoneReview, Quiz, QuizAttempt
+from mentora.goals.models import (
+    ChecklistItem,
+    Evidence,
+    Goal,
+    GoalComment,
+    Milestone,
+    MilestoneReview,
+    Quiz,
+    QuizAttempt,
+)
 from mentora.insights.models import HrEvent, Nudge, ReportSubscription, ScheduledMessage
 from mentora.matching.models import MatchRun, MentorshipRequest, ProposedMatch, RoundPause
 from mentora.matching.snapshot import build_instance, settings_for
@@ -324,11 +333,13 @@ def test_a_person_asks_and_an_admin_of_their_organization_confirms(world: World)
         assert client_for(someone).post(confirm).status_code == 404
     listing = client_for(world.admin).get(reverse("privacy:erasure_requests", args=["acme"])).content.decode()
     assert "member@acme.test" in listing
-    assert client_for(world.admin).post(confirm).status_code == 302
+    assert client_for(world.admin).post(confirm).status_code == 302  # not ticked: nothing happens
+    assert ErasureRequest.objects.get().status == ErasureStatus.PENDING
+    assert client_for(world.admin).post(confirm, {"understood": "1"}).status_code == 302
     erasure_request.refresh_from_db()
     assert erasure_request.status == ErasureStatus.DONE and erasure_request.decided_by == world.admin.user
     assert User.objects.get(pk=world.member.user.pk).full_name == FORMER_MEMBER
-    assert client_for(world.admin).post(confirm).status_code == 404  # decided: gone from the list
+    assert client_for(world.admin).post(confirm, {"understood": "1"}).status_code == 404  # decided: no longer there
 
 
 def test_an_admin_declines_and_the_person_can_ask_again(world: World) -> None:

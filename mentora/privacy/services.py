@@ -18,7 +18,19 @@ from mentora.accounts.models import Membership, Role, User
 from mentora.core.errors import Conflict, DomainError
 from mentora.core.models import record_audit_event
 
-from .erasure import CHILDREN, FORMER_MEMBER, POLICY, SCRUBBED, Blank, Delete, Keep, blank_value, identifiers, scrub_value, scrubber
+from .erasure import (
+    CHILDREN,
+    FORMER_MEMBER,
+    POLICY,
+    SCRUBBED,
+    Blank,
+    Delete,
+    Keep,
+    blank_value,
+    identifiers,
+    scrub_value,
+    scrubber,
+)
 from .export import archive
 from .models import ErasureRequest, ErasureStatus
 
@@ -123,7 +135,8 @@ def erase_person(*, user: User, actor: User | None) -> dict[str, int]:
     for (label, field_name), decision in POLICY.items():
         model = apps.get_model(label)
         model_field = model._meta.get_field(field_name)
-        target = {field_name: user} if model_field.related_model is User else {f"{field_name}__in": membership_ids}
+        target: dict[str, Any] = ({field_name: user} if model_field.related_model is User
+                                  else {f"{field_name}__in": membership_ids})
         if model_field.many_to_many:
             if isinstance(decision, Delete):
                 through = model_field.remote_field.through  # type: ignore[union-attr]
@@ -163,7 +176,7 @@ def erase_person(*, user: User, actor: User | None) -> dict[str, int]:
     ErasureRequest.objects.pending().filter(user=user).update(status=ErasureStatus.DONE, decided_by=actor, decided_at=now)
 
     summary = {key: n for key, n in sorted(counts.items()) if n}
-    for organization_id in organization_ids or [None]:
+    for organization_id in organization_ids or [0]:  # an account in no organization: one event of no organization
         record_audit_event(organization=_organization(organization_id) if organization_id else None, actor=actor,
                            action="privacy.erasure", target=user,
                            details={"user_id": user.pk, "rows": sum(summary.values()), "files": len(files)})
@@ -205,7 +218,7 @@ def _delete(rows: models.QuerySet[Any], files: Files, counts: Counter[str], *, w
     """Delete the rows and what cascades from them, counting each model's rows and noting every
     file they held."""
     collector = Collector(using=rows.db)
-    collector.collect(rows)
+    collector.collect(rows)  # type: ignore[arg-type]  # a QuerySet is what Django's own delete() passes
     for model, instances in collector.data.items():
         _collect_files(instances, model, files)
     for fast in collector.fast_deletes:
@@ -217,8 +230,8 @@ def _delete(rows: models.QuerySet[Any], files: Files, counts: Counter[str], *, w
 def _blank(model: type[models.Model], rows: models.QuerySet[Any], decision: Blank, files: Files, *,
            now: Any) -> int:
     _collect_files(rows, model, files, only=decision.fields)
-    blanks = {model._meta.get_field(name).attname: blank_value(model._meta.get_field(name))  # type: ignore[union-attr]
-              for name in decision.fields}
+    fields = [model._meta.get_field(name) for name in decision.fields]
+    blanks = {f.attname: blank_value(f) for f in fields if isinstance(f, models.Field)}
     if model._meta.label == "messaging.Message":
         # A message that was only a file has nothing left: it reads as deleted, as the author could have done.
         rows.filter(body="", deleted_at__isnull=True).update(deleted_at=now, **blanks)
