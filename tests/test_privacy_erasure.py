@@ -360,3 +360,23 @@ def test_a_person_can_cancel_their_request(world: World) -> None:
     request_erasure(user=world.mentee.user)
     assert client_for(world.mentee).post(reverse("privacy:erasure_cancel")).status_code == 302
     assert ErasureRequest.objects.get().status == ErasureStatus.CANCELLED
+
+
+def test_the_others_pages_still_open_and_show_a_former_member(world: World, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    seed = _seed(world)
+    erase_person(user=seed.victim.user, actor=world.admin.user)
+    mentor = client_for(world.mentor)
+    conversation = mentor.get(reverse("messaging:conversation", args=["acme", seed.circle.pk]))
+    assert conversation.status_code == 200
+    assert FORMER_MEMBER in conversation.content.decode() and "Hello circle, glad to be here" in conversation.content.decode()
+    for url in (reverse("mentorships:home", args=["acme", seed.pair.pk]), reverse("mentorships:home", args=["acme", seed.circle.pk]),
+                reverse("goals:detail", args=["acme", seed.mentor_goal.pk]), reverse("mentorships:list", args=["acme"]),
+                reverse("core:dashboard", args=["acme"]), reverse("meetings:list", args=["acme"])):
+        response = mentor.get(url)
+        assert response.status_code == 200, url
+        assert FULL not in response.content.decode()
+    for url in (reverse("accounts:people", args=["acme"]), reverse("core:audit_log", args=["acme"]),
+                reverse("insights:organization", args=["acme"])):
+        assert client_for(world.admin).get(url).status_code == 200, url
+    assert not client_for(None).login(email=EMAIL, password="correct-horse-battery-staple")
