@@ -51,7 +51,7 @@ from mentora.mentorships.services import create_mentorship
 from mentora.messaging.models import Block, Conversation, Message, MessagingPreference, ReadMarker, Report
 from mentora.messaging.services import post_message
 from mentora.notifications.models import Notification, NotificationPreference
-from mentora.privacy.erasure import FORMER_MEMBER, POLICY, Blank, Delete, Keep, personal_fields
+from mentora.privacy.erasure import FORMER_MEMBER, POLICY, Blank, Delete, Keep, personal_fields, scrub_value, scrubber
 from mentora.privacy.models import ErasureRequest, ErasureStatus
 from mentora.privacy.services import erase_person, request_erasure
 from mentora.profiles.models import AvailabilitySlot, DiversityAnswer, ProfileSkill, Skill
@@ -78,6 +78,16 @@ def test_every_field_that_points_at_a_person_has_an_erasure_decision() -> None:
         if isinstance(decision, Blank):  # every blanked field exists
             model = apps.get_model(label)
             assert all(model._meta.get_field(name) for name in decision.fields)
+
+
+def test_the_scrubber_rewrites_their_email_and_name_and_not_ordinary_words() -> None:
+    user = User(pk=5, email="may.lee@acme.test", full_name="May Lee", first_name="May", last_name="Lee")
+    scrub = scrubber(user)
+    assert scrub("MAY LEE (may.lee@acme.test) says you may come; ask may.lee") == (
+        "Former member (erased-5@invalid) says you may come; ask Former member")
+    assert scrub_value({"to": ["May.Lee@acme.test"], "May Lee": 1}, scrub) == {"to": ["erased-5@invalid"], "Former member": 1}
+    plain = User(pk=6, email="mentee@acme.test", full_name="")
+    assert scrubber(plain)("Your mentee mentee@acme.test wrote") == "Your mentee erased-6@invalid wrote"
 
 
 @dataclass
@@ -254,10 +264,17 @@ def _secrets() -> list[str]:
     return [EMAIL, FIRST, LAST, FULL, "zephyrine.quill", *(canary(where) for where in wheres)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_after_erasure_the_database_and_files_hold_nothing_of_them(world: World, settings, tmp_path) -> None:
+@pytest.fixture
+def media(settings, tmp_path) -> Path:
+    """Files on disk in a folder of this test's own (scanned by the dump; nothing left for other tests)."""
     settings.MEDIA_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return tmp_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_erasure_the_database_and_files_hold_nothing_of_them(world: World, media: Path) -> None:
+    tmp_path = media
     seed = _seed(world)
     assert _rows_pointing_at(seed.victim) == set(personal_fields()), "seed every personal field"
     before = _dump(tmp_path)
@@ -362,8 +379,7 @@ def test_a_person_can_cancel_their_request(world: World) -> None:
     assert ErasureRequest.objects.get().status == ErasureStatus.CANCELLED
 
 
-def test_the_others_pages_still_open_and_show_a_former_member(world: World, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_the_others_pages_still_open_and_show_a_former_member(world: World, media: Path) -> None:
     seed = _seed(world)
     erase_person(user=seed.victim.user, actor=world.admin.user)
     mentor = client_for(world.mentor)
@@ -380,3 +396,21 @@ def test_the_others_pages_still_open_and_show_a_former_member(world: World, sett
                 reverse("insights:organization", args=["acme"])):
         assert client_for(world.admin).get(url).status_code == 200, url
     assert not client_for(None).login(email=EMAIL, password="correct-horse-battery-staple")
+
+
+def test_the_api_asks_shows_and_cancels_a_request(world: World) -> None:
+    _token, raw = ApiToken.issue(user=world.mentee.user, name="privacy", days=30)
+    api = client_for(None)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert api.get("/api/me/erasure-request", **auth).json() == {"request": None}
+    refused = api.post("/api/me/erasure-request", data={"confirm": "yes"}, content_type="application/json", **auth)
+    assert refused.status_code == 422 and refused.json()["field"] == "confirm"
+    asked = api.post("/api/me/erasure-request", data={"confirm": "erase"}, content_type="application/json", **auth)
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    again = api.post("/api/me/erasure-request", data={"confirm": "erase"}, content_type="application/json", **auth)
+    assert again.status_code == 409
+    assert api.get("/api/me/erasure-request", **auth).json()["request"]["id"] == asked.json()["id"]
+    assert api.delete("/api/me/erasure-request", **auth).status_code == 204
+    assert ErasureRequest.objects.get().status == ErasureStatus.CANCELLED
+    assert api.delete("/api/me/erasure-request", **auth).status_code == 409
+    assert api.get("/api/me/erasure-request").status_code == 401

@@ -176,10 +176,17 @@ def blank_value(model_field: models.Field[Any, Any]) -> Any:
 
 
 def identifiers(user: User) -> list[str]:
-    """The strings that name this person: their email, full name and first/last name."""
-    names = {user.full_name, f"{user.first_name} {user.last_name}".strip(), user.first_name, user.last_name}
-    # The email first (it may hold their name), then the longest name first, so "Ada Lovelace" is
-    # replaced whole before "Ada".
+    """The strings that name this person in text Mentora wrote: their email, then their full name
+    (and the email's local part, which pages show when there is no name, when it cannot be an
+    ordinary word: it holds a dot, a dash, an underscore or a digit).
+
+    First and last names alone are not searched for: "May" or "Will" would rewrite other people's
+    words, and Mentora never writes a first name alone (the account's own name fields are blanked)."""
+    local = user.email.split("@")[0]
+    names = {user.full_name, f"{user.first_name} {user.last_name}".strip()}
+    if re.search(r"[._\-0-9]", local):
+        names.add(local)
+    # The email first (it may hold their name), then the longest name first.
     return [user.email, *sorted((n for n in names if n and len(n) >= 3), key=len, reverse=True)]
 
 

@@ -68,9 +68,9 @@ def request_erasure(*, user: User) -> ErasureRequest:
     if ErasureRequest.objects.pending().filter(user=locked).exists():
         raise Conflict(_("You have already asked to be erased; an admin will confirm it soon."))
     erasure_request = ErasureRequest.objects.create(user=locked)
-    for organization_id in Membership.objects.filter(user=locked).values_list("organization_id", flat=True):
-        record_audit_event(organization=_organization(organization_id), actor=locked, action="privacy.erasure_request",
-                           target=erasure_request, details={"user_id": locked.pk})
+    for organization_id in Membership.objects.filter(user=locked).values_list("organization_id", flat=True) or [0]:
+        record_audit_event(organization=_organization(organization_id) if organization_id else None, actor=locked,
+                           action="privacy.erasure_request", target=erasure_request, details={"user_id": locked.pk})
     return erasure_request
 
 
