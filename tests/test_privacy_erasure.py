@@ -286,6 +286,7 @@ def test_after_erasure_the_database_and_files_hold_nothing_of_them(world: World,
     left = {secret: after.count(secret.lower()) for secret in _secrets() if secret.lower() in after}
     assert left == {}, f"still in the database or the files after erasure: {left}"
     assert summary["mentorships.Note deleted"] == 2 and summary["files deleted"] == 4
+    assert summary["messaging.Message blanked"] == 2 and summary["profiles.Profile blanked"] == 2  # two organizations
     # What others need stays, with the person shown as Former member.
     user = User.objects.get(pk=seed.victim.user.pk)
     assert user.full_name == FORMER_MEMBER and not user.is_active and not user.has_usable_password()

@@ -232,10 +232,12 @@ def _blank(model: type[models.Model], rows: models.QuerySet[Any], decision: Blan
     _collect_files(rows, model, files, only=decision.fields)
     fields = [model._meta.get_field(name) for name in decision.fields]
     blanks = {f.attname: blank_value(f) for f in fields if isinstance(f, models.Field)}
+    written = rows.exclude(**blanks)  # rows with something in at least one of the fields
+    emptied = 0
     if model._meta.label == "messaging.Message":
         # A message that was only a file has nothing left: it reads as deleted, as the author could have done.
-        rows.filter(body="", deleted_at__isnull=True).update(deleted_at=now, **blanks)
-    return rows.update(**blanks)
+        emptied = written.filter(body="", deleted_at__isnull=True).update(deleted_at=now, **blanks)
+    return emptied + written.update(**blanks)
 
 
 def _delete_profile_text_copies(membership_ids: list[int], files: Files, counts: Counter[str]) -> None:
