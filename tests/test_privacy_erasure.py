@@ -344,6 +344,9 @@ def test_a_person_asks_and_an_admin_of_their_organization_confirms(world: World)
     response = client_for(world.member).post(reverse("privacy:erasure_request"), {"confirm": "erase"})
     assert response.status_code == 302
     erasure_request = ErasureRequest.objects.get(user=world.member.user)
+    told = Notification.objects.get(recipient=world.admin.user, kind="privacy.erasure_request")
+    assert told.url == reverse("privacy:erasure_requests", args=["acme"])
+    assert not Notification.objects.filter(recipient=world.coordinator.user, kind="privacy.erasure_request").exists()
     assert "waiting for an admin" in client_for(world.member).get(reverse("privacy:my_data")).content.decode()
 
     confirm = reverse("privacy:erasure_confirm", args=["acme", erasure_request.pk])

@@ -69,9 +69,25 @@ def request_erasure(*, user: User) -> ErasureRequest:
         raise Conflict(_("You have already asked to be erased; an admin will confirm it soon."))
     erasure_request = ErasureRequest.objects.create(user=locked)
     for organization_id in Membership.objects.filter(user=locked).values_list("organization_id", flat=True) or [0]:
-        record_audit_event(organization=_organization(organization_id) if organization_id else None, actor=locked,
-                           action="privacy.erasure_request", target=erasure_request, details={"user_id": locked.pk})
+        organization = _organization(organization_id) if organization_id else None
+        record_audit_event(organization=organization, actor=locked, action="privacy.erasure_request",
+                           target=erasure_request, details={"user_id": locked.pk})
+        if organization is not None:
+            _tell_admins(organization, locked)
     return erasure_request
+
+
+def _tell_admins(organization: Any, user: User) -> None:
+    from django.urls import reverse
+
+    from mentora.notifications.services import notify
+
+    admins = [m.user for m in Membership.objects.filter(organization=organization, role=Role.ADMIN, is_active=True)
+              .exclude(user=user).select_related("user")]
+    notify(recipients=admins, organization=organization, kind="privacy.erasure_request",
+           title=_("%(name)s asked to be erased") % {"name": user.display_name},
+           body=_("Confirm or decline on Requests to be erased."),
+           url=reverse("privacy:erasure_requests", args=[organization.slug]))
 
 
 @transaction.atomic
@@ -125,7 +141,7 @@ def erase_person(*, user: User, actor: User | None) -> dict[str, int]:
     counts: Counter[str] = Counter()
     files: Files = []
 
-    counts["mentorships ended"] = _leave_mentorships(membership_ids, now=now)
+    counts["mentorships ended"] = _leave_mentorships(membership_ids, actor=actor, now=now)
     _delete_profile_text_copies(membership_ids, files, counts)
     for label, (parent_field, _parent) in CHILDREN.items():
         _delete(apps.get_model(label)._default_manager.filter(**{f"{parent_field}__membership__in": membership_ids}),
@@ -304,7 +320,7 @@ def _scrub(model: type[models.Model], field_names: tuple[str, ...], needles: lis
     return changed
 
 
-def _leave_mentorships(membership_ids: list[int], *, now: Any) -> int:
+def _leave_mentorships(membership_ids: list[int], *, actor: User | None, now: Any) -> int:
     """They leave every mentorship; one left with fewer than two people ends early."""
     from mentora.mentorships.models import CLOSED_STATUSES, Mentorship, MentorshipMember, MentorshipStatus
     from mentora.mentorships.services import transition_mentorship
@@ -315,7 +331,7 @@ def _leave_mentorships(membership_ids: list[int], *, now: Any) -> int:
     ended = 0
     for mentorship in Mentorship.objects.filter(pk__in=mentorship_ids).exclude(status__in=CLOSED_STATUSES):
         if mentorship.members.filter(left_at__isnull=True).count() < 2:
-            transition_mentorship(mentorship=mentorship, to_status=MentorshipStatus.ENDED_EARLY, actor=None,
+            transition_mentorship(mentorship=mentorship, to_status=MentorshipStatus.ENDED_EARLY, actor=actor,
                                   reason=_("A member left Mentora."))
             ended += 1
     return ended
