@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -51,7 +52,17 @@ from mentora.mentorships.services import create_mentorship
 from mentora.messaging.models import Block, Conversation, Message, MessagingPreference, ReadMarker, Report
 from mentora.messaging.services import post_message
 from mentora.notifications.models import Notification, NotificationPreference
-from mentora.privacy.erasure import FORMER_MEMBER, POLICY, Blank, Delete, Keep, personal_fields, scrub_value, scrubber
+from mentora.privacy.erasure import (
+    FORMER_MEMBER,
+    POLICY,
+    Blank,
+    Delete,
+    Keep,
+    library_fields,
+    personal_fields,
+    scrub_value,
+    scrubber,
+)
 from mentora.privacy.models import ErasureRequest, ErasureStatus
 from mentora.privacy.services import erase_person, request_erasure
 from mentora.profiles.models import AvailabilitySlot, DiversityAnswer, ProfileSkill, Skill
@@ -74,6 +85,8 @@ def test_every_field_that_points_at_a_person_has_an_erasure_decision() -> None:
     assert decided - found == set(), f"no longer personal fields: {decided - found}"
     assert all(isinstance(decision, Delete | Blank | Keep) for decision in POLICY.values())
     assert all(decision.reason.strip() for decision in POLICY.values() if isinstance(decision, Blank | Keep))
+    # The libraries' rows about a user (allauth's addresses, later its authenticators) all go.
+    assert ("account.EmailAddress", "user") in library_fields()
     for (label, _name), decision in POLICY.items():
         if isinstance(decision, Blank):  # every blanked field exists
             model = apps.get_model(label)
@@ -230,6 +243,9 @@ def _seed(world: World) -> Seed:
     OutboxEntry.objects.create(task_path="mentora.notifications.tasks.send_email", label=f"About {FULL}",
                                kwargs={"to": "mentor@acme.test", "subject": f"{FULL} wrote"})
     client_for(victim).get("/")  # a session in the database
+    LogEntry.objects.log_actions(user_id=user.pk, queryset=[world.member.user], action_flag=CHANGE)
+    LogEntry.objects.log_actions(user_id=world.admin.user.pk, queryset=[user], action_flag=CHANGE,
+                                 change_message=f"Changed {FULL}")
     ErasureRequest.objects.create(user=world.member.user, status=ErasureStatus.DECLINED, decided_by=user, decided_at=now)
     request_erasure(user=user)
     return Seed(victim, pair, circle, mentor_goal, their_message, others_message)

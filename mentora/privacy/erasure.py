@@ -149,6 +149,7 @@ SCRUBBED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mentorships.MentorshipTransition", ("reason",)),
     ("messaging.Report", ("message_body",)),
     ("insights.ScheduledMessage", ("label",)),
+    ("admin.LogEntry", ("object_repr", "change_message")),
 )
 
 
@@ -162,6 +163,19 @@ def personal_fields() -> list[tuple[str, str]]:
             related = getattr(model_field, "related_model", None)
             if related in (User, Membership) and model_field.concrete and (
                     model_field.many_to_one or model_field.one_to_one or model_field.many_to_many):
+                found.append((model._meta.label, model_field.name))
+    return found
+
+
+def library_fields() -> list[tuple[str, str]]:
+    """Every (model, field) of the libraries' models (allauth addresses and authenticators, the
+    admin's log…) that points at a user: all their rows go with the person."""
+    found = []
+    for model in apps.get_models():
+        if model.__module__.startswith("mentora."):
+            continue
+        for model_field in model._meta.get_fields():
+            if getattr(model_field, "related_model", None) is User and model_field.concrete and model_field.many_to_one:
                 found.append((model._meta.label, model_field.name))
     return found
 

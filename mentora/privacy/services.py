@@ -28,6 +28,7 @@ from .erasure import (
     Keep,
     blank_value,
     identifiers,
+    library_fields,
     scrub_value,
     scrubber,
 )
@@ -168,7 +169,8 @@ def erase_person(*, user: User, actor: User | None) -> dict[str, int]:
         elif isinstance(decision, Keep):
             counts[f"{label} kept as {FORMER_MEMBER}"] += rows.count()
 
-    _delete(apps.get_model("account.EmailAddress")._default_manager.filter(user=user), files, counts)
+    for label, field_name in library_fields():  # allauth's addresses (and authenticators), the admin's log
+        _delete(apps.get_model(label)._default_manager.filter(**{field_name: user}), files, counts)
     counts["sessions.Session deleted"] = _delete_sessions(user)
     _delete(apps.get_model("accounts.Invitation")._default_manager.filter(email__iexact=email), files, counts,
             why=" (to their address)")
