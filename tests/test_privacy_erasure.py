@@ -329,6 +329,14 @@ def test_an_account_is_erased_once(world: World) -> None:
         erase_person(user=world.member.user, actor=None)
 
 
+def test_the_only_admin_of_an_organization_is_not_erased(world: World) -> None:
+    with pytest.raises(Exception, match="only admin of Acme"):
+        erase_person(user=world.admin.user, actor=None)
+    assert User.objects.get(pk=world.admin.user.pk).email == "admin@acme.test"
+    MembershipFactory(organization=world.org, role="admin")
+    erase_person(user=world.admin.user, actor=None)
+
+
 def test_one_open_request_per_person_in_the_database(world: World) -> None:
     request_erasure(user=world.member.user)
     with pytest.raises(Exception, match="already asked"):

@@ -135,6 +135,11 @@ def erase_person(*, user: User, actor: User | None) -> dict[str, int]:
         raise Conflict(_("This person was already erased."))
     if actor is not None and actor.pk == user.pk:
         raise DomainError(_("An admin of your organization confirms your erasure, not you."))
+    for membership in Membership.objects.filter(user=user, role=Role.ADMIN, is_active=True).select_related("organization"):
+        others = Membership.objects.filter(organization=membership.organization, role=Role.ADMIN, is_active=True)
+        if not others.exclude(user=user).exists():
+            raise Conflict(_("%(name)s is the only admin of %(org)s: make someone else an admin first.")
+                           % {"name": user.display_name, "org": membership.organization.name})
     now = timezone.now()
     membership_ids = list(Membership.objects.filter(user=user).values_list("pk", flat=True))
     organization_ids = sorted(set(Membership.objects.filter(user=user).values_list("organization_id", flat=True)))
