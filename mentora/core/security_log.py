@@ -36,7 +36,8 @@ current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
 AUDITED = frozenset({
     "membership.role_change", "insights.export", "evidence.download", "invitation.create",
     "invitation.revoke", "invitation.accept", "organization.create", "diversity.policy_change",
-    "people.import", "delivery.retry", "privacy.export", "security.mfa_policy_change",
+    "people.import", "delivery.retry", "privacy.export", "privacy.erasure_request", "privacy.erasure",
+    "privacy.erasure_decline", "security.mfa_policy_change",
 })
 
 

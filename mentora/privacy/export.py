@@ -112,6 +112,8 @@ POLICY: dict[tuple[str, str], Include | Exclude] = {
     # Two-step sign-in (allauth.mfa): which kinds they set up, when, and when last used; never `data`,
     # which holds the secrets (the authenticator app's key, recovery codes' seed, passkeys' public keys).
     ("mfa.Authenticator", "user"): Include(hidden=("data",)),
+    ("privacy.ErasureRequest", "user"): Include(),
+    ("privacy.ErasureRequest", "decided_by"): Exclude("other people's erasure requests they decided as an admin"),
 }
 
 #: Models of the libraries Mentora builds on that hold personal data, decided in POLICY like ours.

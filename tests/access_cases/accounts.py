@@ -7,9 +7,17 @@ from tests.access_cases import (
     OK,
     REDIRECT,
     ROLES,
+    UNPROCESSABLE,
     Case,
     org,
 )
+
+
+def _erasure_request(w):  # type: ignore[no-untyped-def]
+    from mentora.privacy.models import ErasureRequest
+
+    pending = ErasureRequest.objects.get_or_create(user=w.member.user, status="pending")[0]
+    return ["acme", pending.pk]
 
 
 def _applied_import(w):  # type: ignore[no-untyped-def]
@@ -25,6 +33,13 @@ CASES: list[Case] = [
     # Your data (mentora.privacy): every signed-in person has their own.
     Case("privacy:my_data", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}),
     Case("privacy:my_data_download", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], OK)}, "post"),
+    # Erasure: anyone signed in asks (nothing typed: 422); an admin of their organization decides.
+    Case("privacy:erasure_request", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], UNPROCESSABLE)}, "post"),
+    Case("privacy:erasure_cancel", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], REDIRECT)}, "post"),
+    Case("privacy:erasure_requests", org, ADMINS),
+    Case("privacy:erasure_confirm", _erasure_request, {**ADMINS, "admin": REDIRECT}, "post"),  # not ticked: nothing done
+    Case("privacy:erasure_decline", _erasure_request, {**ADMINS, "admin": REDIRECT}, "post"),
+    Case("privacy:erasure_confirm", lambda w: ["acme", 999999], {**ADMINS, "admin": MISSING}, "post"),
     Case("accounts:api_token_revoke", lambda w: [999999], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], MISSING)}, "post"),
     Case("accounts:people", org, COORDINATORS),
     Case("accounts:invite", org, COORDINATORS),

@@ -14,6 +14,10 @@ from tests.access_cases import (
 CASES: list[Case] = [
     Case("api-1.0.0:me", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], OK)}),
     Case("api-1.0.0:my_export", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], OK)}),
+    Case("api-1.0.0:my_erasure_request", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], OK)}),
+    Case("api-1.0.0:ask_erasure", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], 201)}, "post",
+         lambda w: {"confirm": "erase"}, True),
+    Case("api-1.0.0:cancel_erasure", lambda w: [], {"anonymous": UNAUTHORIZED, **dict.fromkeys(ROLES[1:], 409)}, "delete"),
     Case("api-1.0.0:my_profile", org, API_ANY_MEMBER),
     Case("api-1.0.0:update_my_profile", org, API_ANY_MEMBER, "patch", lambda w: {"headline": "Hello"}, True),
     Case("api-1.0.0:member_profile", lambda w: ["acme", w.mentor.pk], API_ANY_MEMBER),
