@@ -85,8 +85,8 @@ def test_every_field_that_points_at_a_person_has_an_erasure_decision() -> None:
     assert decided - found == set(), f"no longer personal fields: {decided - found}"
     assert all(isinstance(decision, Delete | Blank | Keep) for decision in POLICY.values())
     assert all(decision.reason.strip() for decision in POLICY.values() if isinstance(decision, Blank | Keep))
-    # The libraries' rows about a user (allauth's addresses, later its authenticators) all go.
-    assert ("account.EmailAddress", "user") in library_fields()
+    # The libraries' rows about a user (allauth's addresses and two-step sign-in authenticators) all go.
+    assert {("account.EmailAddress", "user"), ("mfa.Authenticator", "user")} <= set(library_fields())
     for (label, _name), decision in POLICY.items():
         if isinstance(decision, Blank):  # every blanked field exists
             model = apps.get_model(label)
@@ -296,7 +296,11 @@ def test_after_erasure_the_database_and_files_hold_nothing_of_them(world: World,
     before = _dump(tmp_path)
     assert [secret for secret in _secrets() if secret.lower() not in before] == []
 
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=seed.victim.user, type=Authenticator.Type.TOTP, data={"secret": "CANARY"})
     summary = erase_person(user=seed.victim.user, actor=world.admin.user)
+    assert not Authenticator.objects.filter(user=seed.victim.user).exists()
 
     after = _dump(tmp_path)
     left = {secret: after.count(secret.lower()) for secret in _secrets() if secret.lower() in after}
