@@ -114,3 +114,35 @@ def test_a_large_archive_streams_from_disk_and_is_never_held_in_memory(world: Wo
         tracemalloc.stop()
     assert size > 8 * 1024 * 1024 and int(response["Content-Length"]) == size
     assert peak < 3 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB for an archive of {size / 2**20:.1f} MiB"
+
+
+def test_an_admin_downloads_a_members_archive_only_when_they_administer_all_its_organizations(world: World) -> None:
+    from mentora.core.models import AuditEvent as Event
+    from tests.factories import MembershipFactory
+
+    url = reverse("privacy:member_data_download", args=["acme", world.mentee.pk])
+    world.mentee.profile.bio = "CANARY-HR-REQUEST"
+    world.mentee.profile.save()
+    response = client_for(world.admin).post(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert f"data-{world.mentee.pk}" in response["Content-Disposition"]
+    document, _names = _archive(b"".join(response.streaming_content))
+    assert document["account"]["email"] == "mentee@acme.test" and "CANARY-HR-REQUEST" in json.dumps(document)
+    event = Event.objects.get(action="privacy.export_for_member", organization=world.org)
+    assert event.actor == world.admin.user and event.details["user_id"] == world.mentee.user_id
+    # Also in Globex, where this admin is no admin: the archive would carry Globex's data, so no.
+    MembershipFactory(organization=world.other_org, user=world.mentee.user)
+    admin = client_for(world.admin)
+    refused = admin.post(url)
+    assert refused.status_code == 302 and refused["Location"].endswith(f"/people/{world.mentee.pk}/profile/")
+    page = admin.get(refused["Location"]).content.decode()
+    assert "also belongs to another organization" in page
+    assert Event.objects.filter(action="privacy.export_for_member").count() == 1
+    assert client_for(world.coordinator).post(url).status_code == 404
+
+
+def test_the_profile_page_offers_admins_the_download_and_no_one_else(world: World) -> None:
+    url = reverse("profiles:detail", args=["acme", world.mentee.pk])
+    assert "Download " in client_for(world.admin).get(url).content.decode()
+    for who in (world.coordinator, world.mentor):
+        assert "Their data" not in client_for(who).get(url).content.decode()

@@ -37,7 +37,7 @@ AUDITED = frozenset({
     "membership.role_change", "insights.export", "evidence.download", "invitation.create",
     "invitation.revoke", "invitation.accept", "organization.create", "diversity.policy_change",
     "people.import", "delivery.retry", "privacy.export", "privacy.erasure_request", "privacy.erasure",
-    "privacy.erasure_decline", "security.mfa_policy_change",
+    "privacy.erasure_decline", "privacy.export_for_member", "security.mfa_policy_change",
 })
 
 

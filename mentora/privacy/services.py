@@ -44,15 +44,39 @@ Files = list[tuple[Any, str]]
 SPOOL_BYTES = 1024 * 1024
 
 
-def export_for(user: User) -> tuple[str, IO[bytes], int]:
+def export_for(user: User, *, actor: User | None = None) -> tuple[str, IO[bytes], int]:
     """The person's archive (a temporary file, at its start), its file name and size; the download
-    is audited (and in the security log)."""
+    is audited (and in the security log), with who asked for it when it was not the person."""
     target = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 — the response closes it
     write_archive(user, target)
     size = target.tell()
     target.seek(0)
-    record_audit_event(organization=None, actor=user, action="privacy.export", target=user, details={"bytes": size})
+    record_audit_event(organization=None, actor=actor or user, action="privacy.export", target=user,
+                       details={"bytes": size} | ({"for_user": user.pk} if actor else {}))
     return f"mentora-my-data-{timezone.localdate().isoformat()}.zip", target, size
+
+
+def export_for_member(*, member: Membership, admin: User) -> FileResponse:
+    """An admin downloads a member's archive (a person's Art. 15 request made through HR, say).
+
+    The archive covers the whole account, so it is given only when every organization the person
+    belongs to is one the admin administers: an admin of one organization never receives what the
+    person did in another (`Conflict`, with what to do instead). Audited in each organization.
+    """
+    organizations = set(Membership.objects.filter(user_id=member.user_id).values_list("organization_id", flat=True))
+    administered = set(Membership.objects.filter(user=admin, role=Role.ADMIN, is_active=True)
+                       .values_list("organization_id", flat=True))
+    if not organizations <= administered:
+        raise Conflict(_("%(name)s also belongs to another organization, so their archive would hold what they did "
+                         "there. They can download it themselves from Your data.") % {"name": member.user.display_name})
+    name, archive, size = export_for(member.user, actor=admin)
+    for organization_id in sorted(organizations):
+        record_audit_event(organization=_organization(organization_id), actor=admin, action="privacy.export_for_member",
+                           target=member, details={"user_id": member.user_id, "bytes": size})
+    response = FileResponse(archive, as_attachment=True, filename=name.replace("my-data", f"data-{member.pk}"),
+                            content_type="application/zip")
+    response["Content-Length"] = str(size)
+    return response
 
 
 def export_response(user: User) -> FileResponse:

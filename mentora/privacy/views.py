@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora.accounts.models import Membership, User
-from mentora.core.access import AuthedRequest, org_view
+from mentora.core.access import AuthedRequest, access_member, org_view
 from mentora.core.errors import DomainError
 
 from .export import POLICY, Exclude
@@ -20,6 +20,7 @@ from .services import (
     cancel_erasure_request,
     confirm_erasure_request,
     decline_erasure_request,
+    export_for_member,
     export_response,
     request_erasure,
 )
@@ -78,6 +79,18 @@ def _pending_request(request: AuthedRequest, request_id: int) -> ErasureRequest:
     if found is None:
         raise Http404
     return found
+
+
+@require_POST
+@org_view(role="admin")
+def member_data_download(request: AuthedRequest, member_id: int) -> HttpResponse | FileResponse:
+    """An admin downloads everything Mentora holds about one of their organization's people."""
+    member = access_member(request.membership, member_id)
+    try:
+        return export_for_member(member=member, admin=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("profiles:detail", org=request.membership.organization.slug, member_id=member.pk)
 
 
 @org_view(role="admin")

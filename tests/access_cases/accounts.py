@@ -37,6 +37,8 @@ CASES: list[Case] = [
     Case("privacy:erasure_request", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], UNPROCESSABLE)}, "post"),
     Case("privacy:erasure_cancel", lambda w: [], {"anonymous": REDIRECT, **dict.fromkeys(ROLES[1:], REDIRECT)}, "post"),
     Case("privacy:erasure_requests", org, ADMINS),
+    Case("privacy:member_data_download", lambda w: ["acme", w.member.pk], ADMINS, "post"),
+    Case("privacy:member_data_download", lambda w: ["acme", 999999], {**ADMINS, "admin": MISSING}, "post"),
     Case("privacy:erasure_confirm", _erasure_request, {**ADMINS, "admin": REDIRECT}, "post"),  # not ticked: nothing done
     Case("privacy:erasure_decline", _erasure_request, {**ADMINS, "admin": REDIRECT}, "post"),
     Case("privacy:erasure_confirm", lambda w: ["acme", 999999], {**ADMINS, "admin": MISSING}, "post"),

@@ -8,6 +8,7 @@ CROSS_TENANT: list[Case] = [
     Case("programs:enrollments", lambda w: ["acme", w.other_program.pk], {}),
     Case("programs:enroll", lambda w: ["acme", w.other_program.pk], {}),
     Case("profiles:detail", lambda w: ["acme", w.outsider.pk], {}),
+    Case("privacy:member_data_download", lambda w: ["acme", w.outsider.pk], {}, "post"),
     Case("programs:enrollment_decide", lambda w: ["acme", w.outsider_enrollment.pk], {}, "post", lambda w: {"decision": "approve"}),
     Case("programs:enrollment_withdraw", lambda w: ["acme", w.outsider_enrollment.pk], {}, "post"),
     Case("programs:enrollments_decide", lambda w: ["acme", w.other_program.pk], {}, "post",

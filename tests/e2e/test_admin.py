@@ -139,6 +139,24 @@ def test_a_member_downloads_everything_mentora_holds_about_them(page: Page, live
     assert document["account"]["email"] == "member@acme.test"
 
 
+def test_an_admin_downloads_a_members_data_from_their_profile(page: Page, live_server, world: World):
+    import zipfile
+
+    login(page, live_server, "admin@acme.test")
+    page.goto(f"{live_server.url}/o/acme/people/")
+    page.get_by_role("link", name=world.mentee.user.display_name).click()
+    data = page.get_by_role("region", name="Their data")
+    expect(data).to_contain_text("recorded in the audit log")
+    assert_accessible(page)
+    screenshot(page, "member-data", phone=True)
+    with page.expect_download() as download_info:
+        data.get_by_role("button").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"mentora-data-{world.mentee.pk}-")
+    with zipfile.ZipFile(download.path()) as bundle:
+        assert json.loads(bundle.read("data.json"))["account"]["email"] == "mentee@acme.test"
+
+
 def test_an_admin_sets_how_long_closed_mentorships_words_are_kept(page: Page, live_server, world: World):
     login(page, live_server, "admin@acme.test")
     page.goto(f"{live_server.url}/o/acme/settings/")
