@@ -24,7 +24,10 @@ api = NinjaAPI(
     title="Mentora API",
     version="1.0.0",
     description="Profiles, programs and enrolments. Authenticate with a session (and CSRF token) "
-    "or an `Authorization: Bearer <token>` header (create tokens at /account/tokens/).",
+    "or an `Authorization: Bearer <token>` header (create tokens at /account/tokens/). "
+    "Any POST may carry an `Idempotency-Key` header (1-200 printable characters): retried with the same "
+    "key within 24 hours, it is not made again and answers what it answered first "
+    "(`Idempotent-Replayed: true`); the same key with a different body answers 422.",
     auth=[TokenAuth(), django_auth],
 )
 api.add_router("/", accounts_router)

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentora.accounts.middleware.SessionTimeoutMiddleware",
+    # Outside the rate limit: it sees the final answer and never keeps a 429 (a retry must run again).
+    "mentora.core.idempotency.IdempotencyMiddleware",
     "mentora.core.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

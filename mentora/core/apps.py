@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Mentora core"
 
     def ready(self) -> None:
+        from mentora.core.idempotency import prune_idempotency_keys
         from mentora.core.outbox import drain_outbox, prune_outbox
         from mentora.core.periodic import register_periodic
         from mentora.core.ratelimit import check_rate_settings
@@ -19,3 +20,4 @@ class CoreConfig(AppConfig):
         # Queued work resumes within a minute once the task queue (Redis) is reachable again.
         register_periodic("core.drain_outbox", drain_outbox, every=timedelta(minutes=1))
         register_periodic("core.prune_outbox", prune_outbox, every=timedelta(days=1))
+        register_periodic("core.prune_idempotency_keys", prune_idempotency_keys, every=timedelta(hours=1))

@@ -174,3 +174,21 @@ class OutboxEntry(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.task_path
+
+
+class IdempotentRequest(models.Model):
+    """One API POST made with an `Idempotency-Key`, and its answer (`mentora.core.idempotency`)."""
+
+    caller = models.CharField(max_length=80)  # "token:<sha256>" or "user:<id>"
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status_code = models.PositiveSmallIntegerField(null=True)  # None until the answer is stored
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="one_answer_per_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code or 'pending'})"
