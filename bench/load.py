@@ -44,6 +44,7 @@ from bench.stack import (
     HOST,
     ROOT,
     Stack,
+    cpu_seconds,
     load_average,
     make_participants,
     port_open,
@@ -57,6 +58,7 @@ from bench.stack import (
 )
 
 WEB_PORT = 8730
+LOAD_DATABASE_URL = DEFAULT_DATABASE_URL.rsplit("/", 1)[0] + "/mentora_load"
 REDIS_PORT = 6392
 RATES = (25, 50, 100, 150, 200)
 QUICK_RATES = (25, 50, 100, 200)
@@ -168,7 +170,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="web process counts to try, e.g. 1,2")
     parser.add_argument("--rates", default="", help="offered rates, e.g. 25,50,100")
     parser.add_argument("--seconds", type=int, default=0, help="seconds per rate (default 30, quick 12)")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--database-url", default=LOAD_DATABASE_URL,
+                        help="its own database by default, so the drills' (bench/faults.py) gets no backlog of mail")
     parser.add_argument("--pages-only", action="store_true", help="only the per-page cost")
     parser.add_argument("--profile", default="", metavar="PAGE", help="profile one page (home, mentorship, …) and stop")
     parser.add_argument("--healthz", action="store_true",
@@ -200,7 +203,7 @@ def main() -> None:
             page_costs(participants)
         if args.pages_only:
             return
-        stack.add("worker", [sys.executable, "manage.py", "rqworker", "default"], env("mentora-worker"))
+        worker = stack.add("worker", [sys.executable, "manage.py", "rqworker", "default"], env("mentora-worker"))
         stack.add("periodic", [sys.executable, "manage.py", "run_periodic", "--loop"], env("mentora-periodic"))
         summary = []
         for server in args.servers.split(","):
@@ -215,16 +218,20 @@ def main() -> None:
                 run_locust(ports=ports, participants=participants_path, rate=20, seconds=6,
                            prefix=workdir / f"{server}-{workers}-warm")  # templates compile, pools fill
                 print(f"\n{server}, {workers} worker{'s' if workers > 1 else ''} ({load_average()}):")
-                print("  offered  achieved   p50    p95    p99  (ms)  errors")
+                print("  offered  achieved   p50    p95    p99  (ms)  errors   CPU ms per request: web, worker")
                 results = []
                 for rate in rates:
+                    web_cpu, worker_cpu = sum(cpu_seconds(web) for web in webs), cpu_seconds(worker)
                     result = run_locust(ports=ports, participants=participants_path, rate=rate, seconds=seconds,
                                         prefix=workdir / f"{server}-{workers}-{rate}",
                                         user_class="Probe" if args.healthz else "Member")
                     results.append(result)
+                    served = max(1, result["requests"])
+                    web_ms = 1000 * (sum(cpu_seconds(web) for web in webs) - web_cpu) / served
+                    worker_ms = 1000 * (cpu_seconds(worker) - worker_cpu) / served
                     errors = ", ".join(f"{code} ×{n}" for code, n in result["errors"].most_common()) or "0"
                     print(f"  {rate:>7} {result['achieved']:>9.1f} {result['p50']:>6.0f} {result['p95']:>6.0f} "
-                          f"{result['p99']:>6.0f}        {errors}")
+                          f"{result['p99']:>6.0f}        {errors:<8} {web_ms:5.1f}, {worker_ms:4.1f}")
                 slowest = max(results[0]["pages"].items(), key=lambda item: item[1])
                 print(f"  knee {knee(results)} req/s; slowest page at {rates[0]} req/s: {slowest[0]} "
                       f"(p95 {slowest[1]:.0f} ms)")

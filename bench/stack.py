@@ -185,6 +185,25 @@ class Stack:
                     process.restarts += 1
 
 
+def cpu_seconds(process: Process) -> float:
+    """CPU time (user + system) a supervised process and its children have used so far (Linux /proc)."""
+    if process.popen is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [process.popen.pid]
+    children = Path(f"/proc/{process.popen.pid}/task/{process.popen.pid}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += sum(int(value) for value in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return total
+
+
 def redis_argv(port: int, workdir: Path) -> list[str]:
     """A private redis-server, append-only like deploy/compose.yaml's (queued tasks survive a restart)."""
     return ["redis-server", "--port", str(port), "--bind", HOST, "--appendonly", "yes", "--save", "",

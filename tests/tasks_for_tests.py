@@ -37,9 +37,3 @@ class RefusingEmailBackend:
 
         return Refusing(*args, **kwargs)
 
-
-def process_id() -> int:
-    """A plain RQ job: the id of the process that ran it."""
-    import os
-
-    return os.getpid()

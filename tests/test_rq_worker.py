@@ -35,21 +35,3 @@ def test_production_settings_make_django_rq_use_it(settings):
     settings.RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job", "WORKER_CLASS": "mentora.core.rq_worker.Worker"}
     assert get_worker_class() is Worker
 
-
-@pytest.mark.services
-def test_jobs_run_in_the_workers_own_process_without_forking(redis_url):  # noqa: F811
-    """Forking a work horse per job cost more CPU than the jobs (78 ms a request in bench/load.py)."""
-    import os
-
-    from tests.tasks_for_tests import process_id
-
-    connection = redis.Redis.from_url(redis_url)
-    queue = Queue("mentora-test-nofork", connection=connection)
-    job = queue.enqueue(process_id)
-    try:
-        Worker([queue], connection=connection).work(burst=True)
-        job.refresh()
-        assert job.return_value() == os.getpid()
-    finally:
-        queue.empty()
-        job.delete()
