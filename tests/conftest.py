@@ -23,6 +23,16 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _utc_to_start_with() -> None:
+    """Each test starts in UTC: a page a previous test requested leaves its viewer's zone active on the
+    thread (the middleware resets it at the start of the next request, not at the end of this one),
+    and a date counted across a daylight-saving change then comes out a day short near midnight."""
+    from django.utils import timezone
+
+    timezone.deactivate()
+
+
 @pytest.fixture
 def builtin_skills(db: None) -> None:
     """The skills taxonomy a data migration loads. Transactional tests flush every table when they
