@@ -60,8 +60,11 @@ def test_coordinators_messages_by_email_say_how_to_stop_them(world: World, djang
 
 
 def test_a_scheduled_message_waits_then_goes_once(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from zoneinfo import ZoneInfo
+
     history = build_history(world)
-    send_at = timezone.localtime() + timedelta(hours=2)
+    # The form's time is read on the coordinator's own clock (their profile's zone).
+    send_at = timezone.localtime(timezone.now(), ZoneInfo(world.coordinator.profile.timezone)) + timedelta(hours=2)
     url = reverse("insights:people_message", args=["acme", history.program.pk])
     response = client_for(world.coordinator).post(url, _form(confirm="schedule", send_at=send_at.strftime("%Y-%m-%dT%H:%M")))
     assert response.status_code == 302 and response["Location"].endswith("#scheduled-h")
